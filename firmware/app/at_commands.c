@@ -1,0 +1,58 @@
+/*
+ * AT command handlers. One entry per command of §5.3.4: name, flags, query handler (the bare
+ * "AT+NAME" form), set handler ("AT+NAME=..."). A missing handler makes that form answer -3.
+ *
+ * Implemented in this slice: E, VER, ENTM. The remaining §5.3.4 commands are added here as entries.
+ */
+#include "at_commands.h"
+
+#include "../lib/fmt.h"
+
+static int value(char *out, size_t cap, const char *s)
+{
+    fmt_format(out, cap, "%s", s);
+    return K7_AT_OK_VALUE;
+}
+
+/* AT+E (§5.3.5 1): echo ON/OFF. Takes effect at once for the next byte received. */
+static int e_query(struct k7_at_ctx *ctx, char *out, size_t cap)
+{
+    return value(out, cap, ctx->settings->echo ? "ON" : "OFF");
+}
+
+static int e_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
+{
+    (void)out;
+    (void)cap;
+    if (k7_at_arg_equals(args, "ON")) {
+        ctx->settings->echo = true;
+    } else if (k7_at_arg_equals(args, "OFF")) {
+        ctx->settings->echo = false;
+    } else {
+        return K7_AT_ERR_PARAM;
+    }
+    return K7_AT_OK;
+}
+
+/* AT+VER (§5.3.5 3): firmware version. */
+static int ver_query(struct k7_at_ctx *ctx, char *out, size_t cap)
+{
+    return value(out, cap, ctx->version);
+}
+
+/* AT+ENTM (§5.3.5 4): reply +OK, then back to transparent mode. */
+static int entm_run(struct k7_at_ctx *ctx, char *out, size_t cap)
+{
+    (void)out;
+    (void)cap;
+    ctx->after = K7_AT_AFTER_LEAVE;
+    return K7_AT_OK;
+}
+
+const struct k7_at_command k7_at_commands[] = {
+    {"E", 0, e_query, e_set},
+    {"ENTM", 0, entm_run, NULL},
+    {"VER", 0, ver_query, NULL},
+};
+
+const size_t k7_at_command_count = sizeof k7_at_commands / sizeof k7_at_commands[0];

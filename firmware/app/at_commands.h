@@ -1,0 +1,14 @@
+/*
+ * The table of AT commands (000_f07c2e1ebe076025.txt §5.3.4 / §5.3.5).
+ */
+#ifndef K7_APP_AT_COMMANDS_H
+#define K7_APP_AT_COMMANDS_H
+
+#include <stddef.h>
+
+#include "at.h"
+
+extern const struct k7_at_command k7_at_commands[];
+extern const size_t k7_at_command_count;
+
+#endif

@@ -1,0 +1,158 @@
+#include "k7.h"
+
+#include "../board/console.h"
+#include "../board/cpu.h"
+#include "../board/systime.h"
+#include "at_commands.h"
+
+/* A byte can reach the application up to one UART receive time-out after its stop bit, plus one
+ * main-loop period (the loop wakes at least every 1 ms SysTick). Timers of the escape detector wait
+ * that long before deciding that no more byte is coming. */
+#define K7_LOOP_SLACK_US 1500u
+
+static void port_write(void *io, const uint8_t *data, size_t len)
+{
+    uart_write((struct uart_dev *)io, data, len);
+}
+
+static void enter_transparent(struct k7_app *app)
+{
+    app->mode = K7_MODE_TRANSPARENT;
+}
+
+static void enter_at(struct k7_app *app)
+{
+    app->mode = K7_MODE_AT;
+    k7_at_reset(&app->at);
+}
+
+/* Data the escape detector let through, and what it asks for. */
+static void apply_escape_out(struct k7_app *app, const struct k7_esc_out *out)
+{
+    if (out->len > 0) {
+        uint32_t dropped_before = app->prebuf.dropped;
+        k7_prebuf_put_all(&app->prebuf, out->data, out->len);
+        if (app->prebuf.dropped != dropped_before && !app->prebuf_overflowing) {
+            app->prebuf_overflowing = true;
+            console_log("pre-connection buffer full (%u bytes): dropping the oldest bytes", K7_PREBUF_SIZE);
+        }
+    }
+    switch (out->event) {
+    case K7_ESC_EVENT_SEND_A:
+        uart_write(app->port, "a", 1);
+        console_log("escape: \"+++\" recognised, answered \"a\"");
+        break;
+    case K7_ESC_EVENT_ENTER_AT:
+        uart_write(app->port, "+ok", 3);
+        enter_at(app);
+        console_log("mode: AT command");
+        break;
+    case K7_ESC_EVENT_EXPIRED:
+        console_log("escape: no \"a\" from the host within 3 s, staying transparent");
+        break;
+    case K7_ESC_EVENT_NONE:
+        break;
+    }
+}
+
+static void transparent_byte(struct k7_app *app, const struct uart_rx_byte *rx)
+{
+    if (app->swallow_lf) {
+        app->swallow_lf = false;
+        if (rx->data == '\n' && rx->t_us <= app->left_at_us + app->frame_us + app->guard_us) {
+            k7_escape_note_activity(&app->escape, rx->t_us);
+            return; /* the LF of "AT+ENTM\r\n" belongs to the command, not to the user data */
+        }
+    }
+    struct k7_esc_out out;
+    k7_escape_feed(&app->escape, rx->data, rx->t_us, systime_us(), &out);
+    apply_escape_out(app, &out);
+}
+
+static void at_byte(struct k7_app *app, const struct uart_rx_byte *rx)
+{
+    k7_escape_note_activity(&app->escape, rx->t_us); /* the idle guard counts every byte on the line */
+    switch (k7_at_feed(&app->at, rx->data)) {
+    case K7_AT_AFTER_LEAVE:
+        enter_transparent(app);
+        app->swallow_lf = true;
+        app->left_at_us = rx->t_us;
+        console_log("mode: transparent (AT+ENTM)");
+        break;
+    case K7_AT_AFTER_RESTART:
+        app->restart_pending = true;
+        console_log("restart requested");
+        break;
+    case K7_AT_AFTER_NONE:
+        break;
+    }
+}
+
+bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_dev *port, uint32_t clk_hz,
+                  const char *version)
+{
+    bool ok = true;
+    app->settings = settings;
+    app->port = port;
+    app->swallow_lf = false;
+    app->left_at_us = 0;
+    app->restart_pending = false;
+    app->prebuf_overflowing = false;
+    k7_prebuf_init(&app->prebuf);
+
+    struct uart_config cfg = k7_serial_uart_config(&settings->serial);
+    if (!uart_open(port, clk_hz, &cfg)) {
+        /* Settings that cannot be programmed: fall back to the factory line settings so the module
+         * stays reachable for AT commands. */
+        struct k7_settings factory;
+        k7_settings_factory(&factory);
+        settings->serial = factory.serial;
+        cfg = k7_serial_uart_config(&settings->serial);
+        uart_open(port, clk_hz, &cfg);
+        ok = false;
+    }
+
+    app->frame_us = (uart_byte_time_ns(port) + 500u) / 1000u;
+    app->guard_us = k7_pack_time_us(&settings->serial);
+    k7_escape_init(&app->escape, app->guard_us, uart_byte_time_ns(port),
+                   (uart_rx_timeout_ns(port) + 999u) / 1000u + K7_LOOP_SLACK_US);
+    k7_at_init(&app->at, k7_at_commands, k7_at_command_count, settings, version, port_write, port);
+    enter_transparent(app);
+
+    static const char *const parity_names = "NOEMS";
+    console_log("serial port: UART1 %lu %u%c%u, flow %s, T1 %lu us, pack length %lu",
+                (unsigned long)settings->serial.baud, settings->serial.data_bits,
+                parity_names[settings->serial.parity], settings->serial.stop_bits,
+                settings->serial.flow == K7_FLOW_HW ? "RTS/CTS" : settings->serial.flow == K7_FLOW_XONXOFF ? "XON/XOFF" : "none (RS485 on RTS)",
+                (unsigned long)app->guard_us, (unsigned long)k7_pack_length(&settings->serial));
+    console_log("mode: transparent (no network yet: data kept in the %u-byte pre-connection buffer)",
+                K7_PREBUF_SIZE);
+    return ok;
+}
+
+void k7_app_poll(struct k7_app *app)
+{
+    struct uart_rx_byte rx;
+    while (uart_rx_pop(app->port, &rx)) {
+        if (app->mode == K7_MODE_TRANSPARENT) {
+            transparent_byte(app, &rx);
+        } else {
+            at_byte(app, &rx);
+        }
+    }
+
+    if (app->mode == K7_MODE_TRANSPARENT && k7_escape_busy(&app->escape)) {
+        struct k7_esc_out out;
+        k7_escape_poll(&app->escape, systime_us(), &out);
+        apply_escape_out(app, &out);
+    }
+
+    if (app->restart_pending && uart_tx_idle(app->port)) {
+        cpu_system_reset();
+    }
+}
+
+bool k7_app_has_work(const struct k7_app *app)
+{
+    return uart_rx_available(app->port) || (app->restart_pending && uart_tx_idle(app->port));
+}

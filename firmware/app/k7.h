@@ -1,0 +1,52 @@
+/*
+ * The K7 application: the module's serial port in transparent mode or AT mode.
+ *
+ * Transparent mode: every received byte goes through the "+++" detector; what it releases is user
+ * data. There is no network yet in this slice, so user data is held in the pre-connection buffer
+ * (the 2 KB buffer the module keeps until a connection exists).
+ * AT mode: bytes go to the AT interpreter; AT+ENTM returns to transparent mode.
+ */
+#ifndef K7_APP_K7_H
+#define K7_APP_K7_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../board/uart.h"
+#include "at.h"
+#include "escape.h"
+#include "prebuf.h"
+#include "settings.h"
+
+enum k7_mode { K7_MODE_TRANSPARENT, K7_MODE_AT };
+
+struct k7_app {
+    struct k7_settings *settings;
+    struct uart_dev *port;
+    enum k7_mode mode;
+    struct k7_escape escape;
+    struct k7_at at;
+    struct k7_prebuf prebuf;
+
+    uint32_t frame_us;
+    uint32_t guard_us;        /* T1 = effective pack time */
+    bool swallow_lf;          /* AT+ENTM<CR> may be followed by the LF of a CR LF ending */
+    uint64_t left_at_us;      /* end of that CR */
+    bool restart_pending;     /* restart once the reply has left the UART */
+    bool prebuf_overflowing;  /* for logging the start of an overflow once */
+};
+
+/* Open the module's serial port with the settings and start in transparent mode. The port pins must
+ * be muxed (board_init). Returns false if the serial settings could not be applied, in which case
+ * the factory line settings are used instead. */
+bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_dev *port, uint32_t clk_hz,
+                  const char *version);
+
+/* Process received bytes and timers. Call from the main loop. */
+void k7_app_poll(struct k7_app *app);
+
+/* True when k7_app_poll() has something to do right now (the main loop must not sleep). Call with
+ * interrupts masked so a byte arriving just after the check still wakes the WFI. */
+bool k7_app_has_work(const struct k7_app *app);
+
+#endif

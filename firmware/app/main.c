@@ -1,0 +1,47 @@
+/*
+ * K7 reference firmware: entry point and main loop.
+ *
+ * Init order: board (clock, time base, pins, console) -> banner on the console -> settings (factory
+ * defaults; persistence comes later) -> application (opens the module's serial port). The module's
+ * TXD stays silent throughout: everything said at boot goes to the console UART.
+ */
+#include "../board/board.h"
+#include "../board/console.h"
+#include "../board/cpu.h"
+#include "k7.h"
+#include "settings.h"
+
+#ifndef K7_FW_VERSION
+#define K7_FW_VERSION "0.0.0"
+#endif
+
+/* AT+VER reply value and console banner: "V" + the project version, e.g. "V0.1.0". */
+#define K7_VERSION_STRING "V" K7_FW_VERSION
+
+static struct board_info board;
+static struct k7_settings settings;
+static struct k7_app app;
+
+int main(void)
+{
+    board_init(&board);
+    board_print_banner(&board, K7_VERSION_STRING);
+
+    k7_settings_factory(&settings);
+    if (!k7_app_start(&app, &settings, &board_module_uart, board.clock.sysclk_hz, K7_VERSION_STRING)) {
+        console_log("serial settings could not be applied: using the factory line settings");
+    }
+
+    for (;;) {
+        k7_app_poll(&app);
+
+        /* Sleep until the next interrupt (a received byte, the 1 ms tick, UART TX). Masking first and
+         * checking for work under the mask closes the race with an interrupt that lands between the
+         * check and the WFI: a pending interrupt ends WFI even while PRIMASK is set. */
+        irq_disable();
+        if (!k7_app_has_work(&app)) {
+            cpu_wfi();
+        }
+        irq_enable();
+    }
+}

@@ -1,0 +1,147 @@
+#include "harness/recorders.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include "harness/values.h"
+
+namespace k7sim {
+
+namespace {
+
+std::ofstream open_out(const std::string& path, bool binary = false) {
+  std::ofstream f(path, binary ? std::ios::binary : std::ios::out);
+  if (!f) throw std::runtime_error(path + ": cannot write");
+  return f;
+}
+
+// VCD time unit: 1 ns; a tick (1/120 MHz) is 8.333 ns, so times are rounded to the nearest ns.
+std::uint64_t vcd_ns(Cycles t) { return (t * 1000 + kTickHz / 2'000'000) / (kTickHz / 1'000'000); }
+
+}  // namespace
+
+std::string artefact_stem(const std::string& name) {
+  std::string s;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') s.push_back(c);
+    else if (c == '=') s.push_back('-');
+    else s.push_back('_');
+  }
+  return s.empty() ? "scenario" : s;
+}
+
+void write_serial_log(const ScenarioResult& r, const std::string& path) {
+  auto f = open_out(path);
+  f << "# k7sim serial log: " << r.name << "\n# host side " << r.serial_format
+    << "; times are virtual microseconds since t=0 (start bit .. end of stop bit)\n";
+  char buf[160];
+  for (const SerialRecord& s : r.serial) {
+    const bool in = s.dir == SerialRecord::Dir::HostToDevice;
+    std::string text = s.is_break ? "BREAK" : escape_bytes(&s.value, 1);
+    std::snprintf(buf, sizeof buf, "%14.3f %14.3f  %s  %02X  %-6s", ticks_to_us(s.start), ticks_to_us(s.end),
+                  in ? "host>dev" : "dev>host", s.value, ("'" + text + "'").c_str());
+    f << buf;
+    if (s.framing_error) f << "  framing-error";
+    if (s.parity_error) f << "  parity-error";
+    f << "\n";
+  }
+}
+
+void write_console_log(const ScenarioResult& r, const std::string& path) {
+  auto f = open_out(path);
+  char buf[48];
+  for (const ConsoleLine& l : r.console) {
+    std::snprintf(buf, sizeof buf, "[%12.3f ms] ", ticks_to_us(l.at) / 1000.0);
+    f << buf << l.text << "\n";
+  }
+}
+
+void write_vcd(const ScenarioResult& r, const std::string& path) {
+  struct Change {
+    std::uint64_t ns;
+    char id;
+    bool level;
+  };
+  std::vector<Change> changes;
+  const char* pins[] = {"rst", "reload", "cts", "rts"};
+  const char ids[] = {'r', 'l', 'c', 's'};
+  std::map<std::string, bool> initial;
+  for (const PinRecord& p : r.pins) {
+    for (int i = 0; i < 4; ++i)
+      if (p.pin == pins[i]) {
+        if (p.at == 0 && !initial.count(p.pin)) initial[p.pin] = p.level;
+        else changes.push_back({vcd_ns(p.at), ids[i], p.level});
+      }
+  }
+  // TXD (module → host) and RXD (host → module) reconstructed bit by bit from the characters.
+  for (const SerialRecord& s : r.serial) {
+    const char id = s.dir == SerialRecord::Dir::HostToDevice ? 'x' : 't';
+    if (s.is_break) {
+      changes.push_back({vcd_ns(s.start), id, false});
+      changes.push_back({vcd_ns(s.end), id, true});
+      continue;
+    }
+    std::vector<bool> bits{false};
+    for (unsigned i = 0; i < s.data_bits; ++i) bits.push_back((s.wire >> i) & 1);
+    if (s.parity != 'N') bits.push_back(s.parity_bit);
+    bits.push_back(true);
+    bool level = true;
+    for (std::size_t i = 0; i < bits.size(); ++i) {
+      if (bits[i] != level) {
+        const Cycles t = s.start + static_cast<Cycles>(std::llround(double(i) * s.bit_ticks));
+        changes.push_back({vcd_ns(t), id, bits[i]});
+        level = bits[i];
+      }
+    }
+  }
+  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return a.ns < b.ns; });
+  auto f = open_out(path);
+  f << "$date virtual time $end\n$version k7sim $end\n$comment " << r.name << " $end\n$timescale 1 ns $end\n";
+  f << "$scope module k7 $end\n";
+  f << "$var wire 1 t txd $end\n$var wire 1 x rxd $end\n";
+  for (int i = 0; i < 4; ++i) f << "$var wire 1 " << ids[i] << " " << pins[i] << " $end\n";
+  f << "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n1t\n1x\n";
+  for (int i = 0; i < 4; ++i) f << (initial.count(pins[i]) ? (initial[pins[i]] ? '1' : '0') : '1') << ids[i] << "\n";
+  f << "$end\n";
+  std::uint64_t last = ~0ull;
+  for (const Change& c : changes) {
+    if (c.ns != last) {
+      f << "#" << c.ns << "\n";
+      last = c.ns;
+    }
+    f << (c.level ? '1' : '0') << c.id << "\n";
+  }
+  f << "#" << vcd_ns(r.virtual_time) << "\n";
+}
+
+void write_pcap(const ScenarioResult& r, const std::string& path) {
+  // Classic pcap, microsecond timestamps, link type 1 (Ethernet). The segment carries no frames
+  // until the virtual network exists; the file is still valid for tools.
+  auto f = open_out(path, true);
+  auto u32 = [&](std::uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [&](std::uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
+  u32(0xA1B2C3D4);
+  u16(2);
+  u16(4);
+  u32(0);
+  u32(0);
+  u32(65535);
+  u32(1);
+  (void)r;
+}
+
+void write_artefacts(const ScenarioResult& r, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  const std::string base = dir + "/" + artefact_stem(r.name);
+  write_serial_log(r, base + ".serial.log");
+  write_console_log(r, base + ".console.log");
+  write_vcd(r, base + ".vcd");
+  write_pcap(r, base + ".pcap");
+}
+
+}  // namespace k7sim

@@ -1,0 +1,543 @@
+#include "harness/runner.h"
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "harness/serial_host.h"
+#include "harness/values.h"
+
+namespace k7sim {
+
+const char* to_string(RunStatus s) {
+  switch (s) {
+    case RunStatus::Passed: return "PASS";
+    case RunStatus::Failed: return "FAIL";
+    case RunStatus::Error: return "ERROR";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string us(Cycles t) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.3f ms", ticks_to_us(t) / 1000.0);
+  return buf;
+}
+
+std::string hex_and_text(const std::vector<std::uint8_t>& bytes, std::size_t max = 64) {
+  std::ostringstream o;
+  const std::size_t n = std::min(bytes.size(), max);
+  for (std::size_t i = 0; i < n; ++i) {
+    char b[4];
+    std::snprintf(b, sizeof b, "%02X", bytes[i]);
+    o << (i ? " " : "") << b;
+  }
+  if (bytes.size() > max) o << " ...";
+  o << "  \"" << escape_bytes(bytes.data(), n) << (bytes.size() > max ? "..." : "") << "\"";
+  if (bytes.empty()) return "nothing";
+  return o.str();
+}
+
+std::optional<ModulePin> board_pin(Pin p) {
+  switch (p) {
+    case Pin::Rst: return ModulePin::Rst;
+    case Pin::Reload: return ModulePin::Reload;
+    case Pin::Cts: return ModulePin::Cts;
+    case Pin::Rts: return ModulePin::Rts;
+    case Pin::Txd: return ModulePin::Txd;
+    case Pin::Rxd: return ModulePin::Rxd;
+  }
+  return std::nullopt;
+}
+
+// One thread of steps: the timeline, a parallel branch or a repeat body.
+struct Cursor {
+  struct Frame {
+    const StepList* list;
+    std::size_t index = 0;
+    std::uint64_t remaining = 1;  // repeat passes left, this one included
+  };
+  std::vector<Frame> frames;
+  bool done() const { return frames.empty(); }
+};
+
+class Engine {
+ public:
+  Engine(const Scenario& s, const RunOptions& o) : sc_(s), opts_(o) {}
+  ScenarioResult run();
+
+ private:
+  struct Active;
+  // What starting a step did.
+  enum class Start { Running, Finished, Descended, Failed };
+  bool advance(Cursor& c);                 // start/finish steps; true when something happened
+  Start start_step(Cursor& c, const Step& st);
+  bool poll(Active& a);                    // true when the active step finished (ok or failed)
+  Cycles wake_time(const Cursor& c) const;
+  void finish(Active& a, bool ok, const std::string& detail, Cycles at);
+  void fail(const Step& st, const std::string& text);
+  void record_mark(const std::string& name, Cycles abs);
+  Cycles rel(Cycles abs) const { return abs - t0_; }
+  std::string label(const Step& st) const {
+    return st.name.empty() ? std::string(step_name(st.kind)) : st.name;
+  }
+
+  // Serial expectations.
+  bool check_expect_serial(Active& a);
+
+  const Scenario& sc_;
+  const RunOptions& opts_;
+  std::unique_ptr<Board> board_;
+  std::unique_ptr<SerialHost> serial_;
+  std::mt19937_64 rng_;
+  Cycles t0_ = 0;
+  std::size_t serial_consumed_ = 0;  // received characters consumed by expect.serial
+  ScenarioResult res_;
+  bool failed_ = false;
+
+  struct Active {
+    const Step* step = nullptr;
+    Cycles start = 0;       // absolute
+    Cycles until = kNever;  // absolute: a wait's end, a send's end, an expectation's deadline
+    int phase = 0;
+    std::size_t serial_mark = 0;
+    std::vector<std::uint8_t> expected;
+    std::vector<std::unique_ptr<Cursor>> branches;
+    bool started = false;
+  };
+  std::map<const Cursor*, Active> active_;
+};
+
+void Engine::record_mark(const std::string& name, Cycles abs) {
+  if (!name.empty()) res_.marks[name] = rel(abs);
+}
+
+void Engine::fail(const Step& st, const std::string& text) {
+  if (failed_) return;
+  failed_ = true;
+  res_.status = RunStatus::Failed;
+  res_.failure = text;
+  res_.failure_where = st.loc.str();
+}
+
+void Engine::finish(Active& a, bool ok, const std::string& detail, Cycles at) {
+  const Step& st = *a.step;
+  StepRecord r;
+  r.label = label(st);
+  r.kind = step_name(st.kind);
+  r.where = st.loc.str();
+  r.start = rel(a.start);
+  r.end = rel(at);
+  r.ok = ok;
+  r.is_expectation = is_expectation(st.kind);
+  r.detail = detail;
+  res_.steps.push_back(r);
+  if (!ok) {
+    std::ostringstream o;
+    o << st.loc.str() << ": " << r.label << " failed at t=" << us(rel(at)) << ": " << detail;
+    fail(st, o.str());
+    return;
+  }
+  record_mark(st.mark, at);
+  if (!st.name.empty()) {
+    record_mark(st.name + ".start", a.start);
+    record_mark(st.name + ".end", at);
+  }
+}
+
+Engine::Start Engine::start_step(Cursor& c, const Step& st) {
+  EventQueue& ev = board_->events();
+  const Cycles now = ev.now();
+  Active a;
+  a.step = &st;
+  a.start = now;
+  switch (st.kind) {
+    case StepKind::Wait:
+      a.until = now + st.get<WaitArgs>().duration;
+      break;
+    case StepKind::Power: {
+      const auto act = st.get<PowerArgs>().action;
+      if (act == PowerAction::On) board_->power_on();
+      if (act == PowerAction::Off) board_->power_off();
+      if (act == PowerAction::Cycle) {
+        board_->power_off();
+        a.until = now + kPowerCycleOffTime;
+        a.phase = 1;
+      }
+      break;
+    }
+    case StepKind::PinSet:
+      for (const auto& [pin, drive] : st.get<PinSetArgs>().pins) {
+        const auto bp = board_pin(pin);
+        if (drive == PinDrive::Release) board_->release(*bp);
+        else board_->drive(*bp, drive == PinDrive::High);
+      }
+      break;
+    case StepKind::PinPulse: {
+      const auto& p = st.get<PinPulseArgs>();
+      board_->drive(*board_pin(p.pin), p.level == Level::High);
+      a.until = now + p.duration;
+      a.phase = 1;
+      break;
+    }
+    case StepKind::SerialWrite: {
+      const auto& w = st.get<SerialWriteArgs>();
+      a.until = serial_->send(expand(w.data, rng_), w.gap);
+      break;
+    }
+    case StepKind::SerialBreak:
+      a.until = serial_->send_break(st.get<SerialBreakArgs>().duration);
+      break;
+    case StepKind::ExpectSerial: {
+      const auto& e = st.get<ExpectSerialArgs>();
+      if (!e.data.is_match()) a.expected = expand(e.data, rng_);
+      a.until = st.within ? now + *st.within : t0_ + sc_.timeout;
+      break;
+    }
+    case StepKind::ExpectNone: {
+      const auto& n = st.get<ExpectNoneArgs>();
+      if (n.channel != ExpectNoneArgs::Channel::Serial) {
+        fail(st, st.loc.str() + ": expect.none on tcp/udp needs the virtual network, which this version does not have yet");
+        return Start::Failed;
+      }
+      a.serial_mark = serial_->received().size();
+      a.until = now + n.during;
+      break;
+    }
+    case StepKind::ExpectPin:
+      a.until = st.within ? now + *st.within : t0_ + sc_.timeout;
+      break;
+    case StepKind::Mark:
+      record_mark(st.get<MarkArgs>().name, now);
+      break;
+    case StepKind::Measure: {
+      const auto& m = st.get<MeasureArgs>();
+      MeasureRecord mr{m.name, m.from, m.to, 0, m.max, true};
+      auto from = res_.marks.find(m.from), to = res_.marks.find(m.to);
+      std::string problem;
+      if (from == res_.marks.end()) problem = "mark '" + m.from + "' was never reached";
+      else if (to == res_.marks.end()) problem = "mark '" + m.to + "' was never reached";
+      else {
+        mr.value = to->second >= from->second ? to->second - from->second : 0;
+        if (to->second < from->second) problem = "mark '" + m.to + "' comes before '" + m.from + "'";
+        else if (m.max && mr.value > *m.max)
+          problem = m.name + " = " + format_duration(mr.value) + " exceeds max " + format_duration(*m.max);
+      }
+      mr.ok = problem.empty();
+      res_.measures.push_back(mr);
+      finish(a, mr.ok, mr.ok ? m.name + " = " + format_duration(mr.value) : problem, now);
+      return Start::Finished;
+    }
+    case StepKind::Parallel:
+      for (const StepList& branch : st.get<ParallelArgs>().branches) {
+        auto cur = std::make_unique<Cursor>();
+        if (!branch.empty()) cur->frames.push_back({&branch, 0, 1});
+        a.branches.push_back(std::move(cur));
+      }
+      break;
+    case StepKind::Repeat: {
+      const auto& r = st.get<RepeatArgs>();
+      // The repeat's own record is written now; its body runs as a nested frame of this cursor.
+      finish(a, true, "x" + std::to_string(r.count), now);
+      c.frames.back().index++;
+      if (r.count > 0 && !r.steps.empty()) c.frames.push_back({&r.steps, 0, r.count});
+      return Start::Descended;
+    }
+    default:
+      fail(st, st.loc.str() + ": step '" + std::string(step_name(st.kind)) +
+                   "' is valid scenario syntax but this version of k7sim cannot run it yet");
+      return Start::Failed;
+  }
+  a.started = true;
+  active_[&c] = std::move(a);
+  return Start::Running;
+}
+
+bool Engine::check_expect_serial(Active& a) {
+  const Step& st = *a.step;
+  const auto& e = st.get<ExpectSerialArgs>();
+  const auto& rx = serial_->received();
+  std::vector<std::uint8_t> seen;
+  for (std::size_t i = serial_consumed_; i < rx.size(); ++i) seen.push_back(rx[i].value);
+  auto met = [&](std::size_t begin, std::size_t len) {
+    const SerialRecord& last = rx[serial_consumed_ + begin + len - 1];
+    const Cycles at = t0_ + last.end;
+    serial_consumed_ += begin + len;
+    if (st.after && at < a.start + *st.after) {
+      finish(a, false,
+             "expected " + e.data.describe() + " not before " + format_duration(*st.after) + ", but it was complete after " +
+                 format_duration(at - a.start),
+             at);
+      return true;
+    }
+    finish(a, true, "got " + e.data.describe() + " after " + format_duration(at - a.start), at);
+    return true;
+  };
+  if (!e.data.is_match()) {
+    const auto& want = a.expected;
+    if (want.empty()) return met(0, 0), true;
+    if (e.skip) {
+      if (seen.size() >= want.size()) {
+        for (std::size_t s = 0; s + want.size() <= seen.size(); ++s)
+          if (std::equal(want.begin(), want.end(), seen.begin() + s)) return met(s, want.size());
+      }
+    } else {
+      const std::size_t n = std::min(seen.size(), want.size());
+      if (!std::equal(want.begin(), want.begin() + n, seen.begin())) {
+        finish(a, false, "expected " + hex_and_text(want) + ", seen " + hex_and_text(seen), board_->now());
+        return true;
+      }
+      if (seen.size() >= want.size()) return met(0, want.size());
+    }
+    return false;
+  }
+  // A match: the shortest run of the next bytes (or of any later bytes with skip) that the
+  // expression matches as a whole.
+  const std::string text(seen.begin(), seen.end());
+  const std::size_t first_start = 0, last_start = e.skip ? text.size() : 0;
+  for (std::size_t s = first_start; s <= last_start && s < text.size(); ++s)
+    for (std::size_t len = 1; s + len <= text.size(); ++len)
+      if (std::regex_match(text.begin() + long(s), text.begin() + long(s + len), *e.data.regex)) return met(s, len);
+  return false;
+}
+
+// Returns true when the step is over (its record written).
+bool Engine::poll(Active& a) {
+  const Step& st = *a.step;
+  const Cycles now = board_->now();
+  switch (st.kind) {
+    case StepKind::Power:
+      if (a.phase == 1) {
+        if (now < a.until) return false;
+        board_->power_on();
+        a.phase = 0;
+      }
+      finish(a, true, "", now);
+      return true;
+    case StepKind::PinPulse:
+      if (now < a.until) return false;
+      board_->release(*board_pin(st.get<PinPulseArgs>().pin));
+      finish(a, true, "", now);
+      return true;
+    case StepKind::Wait:
+    case StepKind::SerialWrite:
+    case StepKind::SerialBreak:
+      if (now < a.until) return false;
+      finish(a, true, "", a.until);
+      return true;
+    case StepKind::ExpectSerial: {
+      if (check_expect_serial(a)) return true;
+      if (now >= a.until) {
+        std::vector<std::uint8_t> seen;
+        for (std::size_t i = serial_consumed_; i < serial_->received().size(); ++i) seen.push_back(serial_->received()[i].value);
+        const auto& e = st.get<ExpectSerialArgs>();
+        finish(a, false,
+               "expected " + (e.data.is_match() ? e.data.describe() : hex_and_text(a.expected)) + " within " +
+                   format_duration(a.until - a.start) + ", seen " + hex_and_text(seen),
+               now);
+        return true;
+      }
+      return false;
+    }
+    case StepKind::ExpectNone: {
+      const auto& rx = serial_->received();
+      for (std::size_t i = a.serial_mark; i < rx.size(); ++i) {
+        if (t0_ + rx[i].end < a.until) {
+          std::vector<std::uint8_t> seen;
+          for (std::size_t j = i; j < rx.size(); ++j) seen.push_back(rx[j].value);
+          finish(a, false, "expected silence on serial for " + format_duration(st.get<ExpectNoneArgs>().during) +
+                               ", seen " + hex_and_text(seen),
+                 t0_ + rx[i].end);
+          return true;
+        }
+      }
+      if (now < a.until) return false;
+      finish(a, true, "", a.until);
+      return true;
+    }
+    case StepKind::ExpectPin: {
+      const auto& p = st.get<ExpectPinArgs>();
+      const bool want = p.level == Level::High;
+      if (board_->level(*board_pin(p.pin)) == want) {
+        if (st.after && now < a.start + *st.after) {
+          finish(a, false, std::string(pin_name(p.pin)) + " reached the level too early", now);
+          return true;
+        }
+        finish(a, true, std::string(pin_name(p.pin)) + (want ? " high" : " low"), now);
+        return true;
+      }
+      if (now >= a.until) {
+        finish(a, false, std::string(pin_name(p.pin)) + " stayed " + (want ? "low" : "high") + " for " +
+                             format_duration(a.until - a.start),
+               now);
+        return true;
+      }
+      return false;
+    }
+    case StepKind::Parallel: {
+      bool all = true;
+      for (auto& b : a.branches) {
+        while (advance(*b)) {
+          if (failed_) return true;
+        }
+        all = all && b->done();
+      }
+      if (!all) return false;
+      finish(a, true, "", now);
+      return true;
+    }
+    default:
+      finish(a, true, "", now);
+      return true;
+  }
+}
+
+bool Engine::advance(Cursor& c) {
+  if (failed_ || c.done()) return false;
+  auto it = active_.find(&c);
+  if (it != active_.end()) {
+    if (!poll(it->second)) return false;
+    active_.erase(&c);
+    c.frames.back().index++;
+    return true;
+  }
+  Cursor::Frame& f = c.frames.back();
+  if (f.index >= f.list->size()) {
+    if (--f.remaining > 0) {
+      f.index = 0;
+    } else {
+      c.frames.pop_back();
+    }
+    return true;
+  }
+  const Step& st = (*f.list)[f.index];
+  if (st.at && board_->now() < t0_ + *st.at) return false;  // not yet
+  switch (start_step(c, st)) {
+    case Start::Running: return true;      // polled on the next pass
+    case Start::Finished: f.index++; return true;
+    case Start::Descended: return true;    // the repeat body is the new innermost frame
+    case Start::Failed: return false;
+  }
+  return false;
+}
+
+Cycles Engine::wake_time(const Cursor& c) const {
+  if (c.done()) return kNever;
+  auto it = active_.find(&c);
+  if (it == active_.end()) {
+    const Cursor::Frame& f = c.frames.back();
+    if (f.index < f.list->size()) {
+      const Step& st = (*f.list)[f.index];
+      if (st.at) return t0_ + *st.at;
+    }
+    return kNever;
+  }
+  const Active& a = it->second;
+  Cycles t = a.until;
+  for (const auto& b : a.branches) t = std::min(t, wake_time(*b));
+  return t;
+}
+
+ScenarioResult Engine::run() {
+  const auto wall_start = std::chrono::steady_clock::now();
+  res_.name = sc_.name;
+  res_.file = sc_.file;
+  res_.title = sc_.title;
+  res_.tags = sc_.tags;
+  rng_.seed(sc_.seed);
+
+  std::string fw = sc_.device.firmware_path.empty() ? opts_.default_firmware : sc_.device.firmware_path;
+  if (!opts_.firmware_override.empty()) fw = opts_.firmware_override;
+  try {
+    board_ = std::make_unique<Board>(Board::Config{fw});
+  } catch (const std::exception& e) {
+    res_.status = RunStatus::Error;
+    res_.failure = e.what();
+    return res_;
+  }
+  if (sc_.setup.present) {
+    res_.status = RunStatus::Error;
+    res_.failure = sc_.loc.str() + ": setup.at is valid scenario syntax but this version of k7sim cannot run it yet";
+    return res_;
+  }
+  if (sc_.device.flash != "factory") {
+    res_.status = RunStatus::Error;
+    res_.failure = sc_.loc.str() + ": device.flash images need the flash controller model, which this version does not have yet";
+    return res_;
+  }
+
+  t0_ = board_->now();
+  SerialFormat line = sc_.serial.line;
+  serial_ = std::make_unique<SerialHost>(*board_, line, sc_.serial.baud_error_percent, t0_);
+  res_.serial_format = std::to_string(line.baud) + " " + line.to_string();
+  serial_->on_receive([this] { board_->request_stop(); });
+  for (ModulePin p : {ModulePin::Rst, ModulePin::Reload, ModulePin::Cts, ModulePin::Rts}) {
+    res_.pins.push_back({0, to_string(p), board_->level(p)});
+    board_->line(p).on_change([this, p](bool level) {
+      res_.pins.push_back({rel(board_->now()), to_string(p), level});
+      board_->request_stop();
+    });
+  }
+  std::string console_partial;
+  Cycles console_line_start = 0;
+  board_->on_console_tx([&](const SerialFrame& f) {
+    if (console_partial.empty()) console_line_start = rel(f.start);
+    const char ch = char(f.data);
+    if (ch == '\n') {
+      res_.console.push_back({console_line_start, console_partial});
+      console_partial.clear();
+    } else if (ch != '\r') {
+      console_partial.push_back(ch);
+    }
+  });
+
+  board_->power_on();
+  Cursor root;
+  if (!sc_.timeline.empty()) root.frames.push_back({&sc_.timeline, 0, 1});
+  const Cycles hard_end = t0_ + sc_.timeout;
+  for (;;) {
+    while (advance(root)) {
+    }
+    if (failed_ || root.done()) break;
+    const Cycles wake = std::min(wake_time(root), hard_end);
+    if (board_->now() >= hard_end) {
+      const Step* st = active_.count(&root) ? active_[&root].step : nullptr;
+      std::string what = st ? label(*st) + " (" + st->loc.str() + ")" : std::string("the timeline");
+      res_.status = RunStatus::Failed;
+      res_.failure = "scenario timeout: " + what + " still running at t=" + us(rel(board_->now())) +
+                     " (timeout " + format_duration(sc_.timeout) + ")";
+      res_.failure_where = st ? st->loc.str() : sc_.loc.str();
+      failed_ = true;
+      break;
+    }
+    if (board_->run_until(wake) == Board::StopReason::Fault) {
+      res_.fault = *board_->fault();
+      res_.status = RunStatus::Failed;
+      res_.failure = board_->fault()->text();
+      failed_ = true;
+      break;
+    }
+  }
+  if (!console_partial.empty()) res_.console.push_back({console_line_start, console_partial});
+  res_.virtual_time = rel(board_->now());
+  res_.serial = serial_->log();
+  std::stable_sort(res_.serial.begin(), res_.serial.end(),
+                   [](const SerialRecord& a, const SerialRecord& b) { return a.start < b.start; });
+  if (failed_ && res_.status == RunStatus::Passed) res_.status = RunStatus::Failed;
+  res_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return res_;
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  Engine e(scenario, options);
+  return e.run();
+}
+
+}  // namespace k7sim

@@ -1,0 +1,443 @@
+// The K7 module board: a TM4C1294NCPDT (core, NVIC/SCB/SysTick/DWT, SYSCTL, GPIO A..Q, UART0..7)
+// wired to the module pins. This file only wires models together through lines and callbacks;
+// the behaviour lives in the models.
+//
+// Module pin map (docs/board.md, firmware/README.md):
+//   RXD  = PB0 (U1RX, PCTL 1)   TXD = PB1 (U1TX, PCTL 1)
+//   RTS  = PN0 (U1RTS, PCTL 1)  CTS = PN1 (U1CTS, PCTL 1)
+//   Reload = PJ0 (input, external pull-up on the module)
+//   RST  = the chip's nRST through the module's reset supervisor (glitches < 10 ms filtered)
+//   Console (not a module pin) = UART0 on PA0/PA1 (PCTL 1)
+#include "peripherals/board.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <deque>
+#include <sstream>
+
+#include "emulator/cpu/cortex_m4.h"
+#include "emulator/cpu/elf_image.h"
+#include "emulator/cpu/systick.h"
+#include "emulator/log.h"
+#include "peripherals/gpio.h"
+#include "peripherals/sysctl.h"
+#include "peripherals/uart.h"
+
+namespace k7sim {
+
+namespace {
+
+constexpr unsigned kNumGpio = 15;  // A B C D E F G H J K L M N P Q
+constexpr char kGpioLetters[kNumGpio + 1] = "ABCDEFGHJKLMNPQ";
+constexpr std::uint32_t kGpioAhbBase[kNumGpio] = {0x40058000, 0x40059000, 0x4005A000, 0x4005B000, 0x4005C000,
+                                                  0x4005D000, 0x4005E000, 0x4005F000, 0x40060000, 0x40061000,
+                                                  0x40062000, 0x40063000, 0x40064000, 0x40065000, 0x40066000};
+// Legacy (APB) apertures of ports A-H and J map onto the same port state.
+constexpr std::uint32_t kGpioApbBase[kNumGpio] = {0x40004000, 0x40005000, 0x40006000, 0x40007000, 0x40024000,
+                                                  0x40025000, 0x40026000, 0x40027000, 0x4003D000, 0,
+                                                  0,          0,          0,          0,          0};
+// IRQ numbers (vector − 16) of the GPIO ports; P and Q have per-pin vectors, pin 0's is used
+// for the port summary.
+constexpr unsigned kGpioIrq[kNumGpio] = {0, 1, 2, 3, 4, 30, 31, 32, 51, 52, 53, 72, 73, 76, 84};
+constexpr unsigned kPortA = 0, kPortB = 1, kPortJ = 8, kPortN = 12;
+
+constexpr unsigned kNumUart = 8;
+constexpr unsigned kUartIrq[kNumUart] = {5, 6, 33, 56, 57, 58, 59, 60};
+constexpr unsigned kSysCtlIrq = 28;
+constexpr unsigned kPctlUart = 1;
+
+// The module's reset supervisor filters glitches on RST: the chip is held in reset only once RST
+// has been low for 10 ms (k7-behaviour.md "Pins": < 10 ms does not reset, >= 200 ms does).
+constexpr Cycles kRstFilterTicks = ticks_from_ms(10);
+constexpr std::size_t kTraceDepth = 32;
+
+}  // namespace
+
+const char* to_string(ModulePin p) {
+  switch (p) {
+    case ModulePin::Rxd: return "rxd";
+    case ModulePin::Txd: return "txd";
+    case ModulePin::Rst: return "rst";
+    case ModulePin::Reload: return "reload";
+    case ModulePin::Cts: return "cts";
+    case ModulePin::Rts: return "rts";
+  }
+  return "?";
+}
+
+std::optional<ModulePin> module_pin_from_string(const std::string& name) {
+  for (ModulePin p : {ModulePin::Rxd, ModulePin::Txd, ModulePin::Rst, ModulePin::Reload, ModulePin::Cts, ModulePin::Rts})
+    if (name == to_string(p)) return p;
+  return std::nullopt;
+}
+
+std::string FaultReport::text() const {
+  std::ostringstream o;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "firmware %s at t=%.3f us: %s\n", kind.c_str(), ticks_to_us(at), detail.c_str());
+  o << buf;
+  std::snprintf(buf, sizeof buf, "  PC  0x%08X%s%s\n", pc, symbol.empty() ? "" : "  in ", symbol.c_str());
+  o << buf;
+  static const char* names[16] = {"R0", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "SP", "LR", "PC"};
+  for (int i = 0; i < 16; i += 4) {
+    std::snprintf(buf, sizeof buf, "  %-4s0x%08X  %-4s0x%08X  %-4s0x%08X  %-4s0x%08X\n", names[i], regs[i], names[i + 1],
+                  regs[i + 1], names[i + 2], regs[i + 2], names[i + 3], regs[i + 3]);
+    o << buf;
+  }
+  std::snprintf(buf, sizeof buf, "  xPSR 0x%08X (IPSR %u)\n", xpsr, xpsr & 0x1FF);
+  o << buf;
+  if (!last_events.empty()) {
+    o << "  last events:\n";
+    for (const auto& e : last_events) o << "    " << e << "\n";
+  }
+  return o.str();
+}
+
+struct Board::Impl {
+  explicit Impl(const Config& config);
+
+  // --- models ---
+  EventQueue events;
+  Bus bus;
+  Nvic nvic;
+  std::unique_ptr<Scb> scb;
+  std::unique_ptr<SysTick> systick;
+  std::unique_ptr<CortexM4> cpu;
+  std::unique_ptr<Dwt> dwt;
+  std::unique_ptr<SysCtl> sysctl;
+  std::vector<std::unique_ptr<GpioPort>> gpio;
+  std::vector<std::unique_ptr<UartModel>> uart;
+
+  // --- image ---
+  std::unique_ptr<ElfImage> elf;
+  std::vector<ElfSegment> sram_segments;  // segments linked to load into SRAM (loaded at power-on)
+
+  // --- board state ---
+  bool powered = false;
+  bool in_reset = false;     // nRST held low by the supervisor
+  bool halted = false;       // the firmware faulted: the core no longer runs
+  bool stop_requested = false;
+  bool reset_pending = false;
+  std::uint32_t reset_cause = 0;
+  std::optional<FaultReport> fault;
+
+  std::array<std::unique_ptr<Line>, 6> pins;
+  std::optional<bool> rst_drive;
+  EventId rst_filter_event = kNoEvent;
+  std::vector<std::function<void(const SerialFrame&)>> module_tx_observers, console_tx_observers;
+  std::deque<std::string> trace;
+
+  void note(const std::string& what) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "t=%.3fus ", ticks_to_us(events.now()));
+    trace.push_back(buf + what);
+    if (trace.size() > kTraceDepth) trace.pop_front();
+  }
+
+  Line& pin(ModulePin p) { return *pins[static_cast<int>(p)]; }
+  GpioPort& port(unsigned i) { return *gpio[i]; }
+
+  Bus::Gate gate_for(PeriphClass cls, unsigned instance, std::string reg_name) {
+    return [this, cls, instance, reg_name](std::string& why) {
+      if (!sysctl->clocked(cls, instance)) {
+        why = "its clock is gated (" + reg_name + " bit " + std::to_string(instance) + " not ready)";
+        return false;
+      }
+      if (sysctl->in_reset(cls, instance)) {
+        why = "it is held in reset (SR bit " + std::to_string(instance) + " set)";
+        return false;
+      }
+      return true;
+    };
+  }
+
+  void load_image(const std::string& path);
+  void reset_chip(std::uint32_t cause);
+  void request_reset(std::uint32_t cause);
+  void apply_pending();
+  void set_rst(std::optional<bool> level);
+  bool cpu_may_run() const { return powered && !in_reset && !halted; }
+  void update_sysclk(std::uint64_t hz);
+};
+
+Board::Impl::Impl(const Config& config) {
+  for (int i = 0; i < 6; ++i) pins[i] = std::make_unique<Line>(to_string(static_cast<ModulePin>(i)), true);
+
+  scb = std::make_unique<Scb>(nvic, Scb::Hooks{
+                                        [this] { return cpu->ipsr(); },
+                                        [this] { return nvic.active_count() <= 1; },
+                                        [this] { request_reset(SysCtl::kRescSw); },
+                                    });
+  systick = std::make_unique<SysTick>(events, [this] { nvic.set_pending(exc::kSysTick); });
+  cpu = std::make_unique<CortexM4>(events, bus, nvic, *scb);
+  dwt = std::make_unique<Dwt>([this] { return cpu->cycles(); }, [this] { return scb->trace_enabled(); });
+  sysctl = std::make_unique<SysCtl>(events);
+
+  // Private peripheral bus: SCS split between SCB, SysTick and NVIC; DWT.
+  bus.map(0xE000E000, 0x010, *scb, 0xE000E000);
+  bus.map(0xE000E010, 0x010, *systick, 0xE000E010);
+  bus.map(0xE000E100, 0x400, nvic, 0xE000E100);
+  bus.map(0xE000ED00, 0x200, *scb, 0xE000E000);
+  bus.map(0xE000EF00, 0x004, nvic, 0xE000E100);
+  bus.map(0xE000EF04, 0x0FC, *scb, 0xE000E000);
+  bus.map(0xE0001000, 0x1000, *dwt, 0xE0001000);
+
+  // SYSCTL (always clocked).
+  bus.map(0x400FE000, 0x1000, *sysctl, 0x400FE000);
+  sysctl->irq().on_change([this](bool l) { nvic.set_irq_line(kSysCtlIrq, l); });
+  sysctl->on_sysclk_change([this](std::uint64_t hz) { update_sysclk(hz); });
+
+  for (unsigned i = 0; i < kNumGpio; ++i) {
+    const std::string name = std::string("GPIO") + kGpioLetters[i];
+    if (i == 2) gpio.push_back(std::make_unique<GpioPort>(name, events, GpioPort::port_c_resets()));
+    else if (i == 3) gpio.push_back(std::make_unique<GpioPort>(name, events, GpioPort::port_d_resets()));
+    else gpio.push_back(std::make_unique<GpioPort>(name, events));
+    GpioPort& g = *gpio.back();
+    bus.map(kGpioAhbBase[i], 0x1000, g, kGpioAhbBase[i], gate_for(PeriphClass::Gpio, i, "PRGPIO"));
+    if (kGpioApbBase[i]) bus.map(kGpioApbBase[i], 0x1000, g, kGpioApbBase[i], gate_for(PeriphClass::Gpio, i, "PRGPIO"));
+    const unsigned irq = kGpioIrq[i];
+    g.irq().on_change([this, irq](bool l) { nvic.set_irq_line(irq, l); });
+  }
+  for (unsigned n = 0; n < kNumUart; ++n) {
+    uart.push_back(std::make_unique<UartModel>("UART" + std::to_string(n), events));
+    UartModel& u = *uart.back();
+    const std::uint32_t base = 0x4000C000 + n * 0x1000;
+    bus.map(base, 0x1000, u, base, gate_for(PeriphClass::Uart, n, "PRUART"));
+    const unsigned irq = kUartIrq[n];
+    u.irq().on_change([this, irq](bool l) { nvic.set_irq_line(irq, l); });
+  }
+
+  sysctl->on_peripheral_reset([this](PeriphClass cls, unsigned instance) {
+    if (cls == PeriphClass::Gpio && instance < gpio.size()) gpio[instance]->reset();
+    if (cls == PeriphClass::Uart && instance < uart.size()) uart[instance]->reset();
+  });
+
+  // --- module pins ---
+  // TXD: UART1 frames reach the pin only while PB1 is muxed to U1TX.
+  uart[1]->on_tx_frame([this](const SerialFrame& f) {
+    if (!port(kPortB).alternate(1, kPctlUart)) return;
+    for (auto& o : module_tx_observers) o(f);
+  });
+  uart[0]->on_tx_frame([this](const SerialFrame& f) {
+    if (!port(kPortA).alternate(1, kPctlUart)) return;
+    for (auto& o : console_tx_observers) o(f);
+  });
+  // RTS (PN0): the UART's RTS output when muxed, else whatever the GPIO drives.
+  uart[1]->rts().on_change([this](bool level) { port(kPortN).drive_alternate(0, level); });
+  port(kPortN).pad(0).on_change([this](bool level) { pin(ModulePin::Rts).set(level); });
+  // CTS (PN1): the host drives the pad; the UART sees it only when PN1 is muxed to U1CTS.
+  port(kPortN).pad(1).on_change([this](bool level) {
+    pin(ModulePin::Cts).set(level);
+    if (port(kPortN).alternate(1, kPctlUart)) uart[1]->set_cts(level);
+  });
+  // Reload (PJ0) has an external pull-up on the module: released = high.
+  port(kPortJ).pad(0).on_change([this](bool level) { pin(ModulePin::Reload).set(level); });
+
+  load_image(config.firmware_elf);
+}
+
+void Board::Impl::load_image(const std::string& path) {
+  elf = std::make_unique<ElfImage>(ElfImage::load(path));
+  auto& flash = cpu->flash();
+  for (const ElfSegment& s : elf->segments()) {
+    if (s.data.empty()) continue;
+    const std::uint32_t a = s.load_address;
+    if (a < CortexM4::kFlashSize && s.data.size() <= CortexM4::kFlashSize - a) {
+      std::memcpy(flash.data() + a, s.data.data(), s.data.size());
+    } else if (a - CortexM4::kSramBase < CortexM4::kSramSize && s.data.size() <= CortexM4::kSramSize - (a - CortexM4::kSramBase)) {
+      sram_segments.push_back(s);
+    } else {
+      throw ElfError(path + ": segment at 0x" + hex32(a) + " (" + std::to_string(s.data.size()) +
+                     " bytes) lies outside the TM4C1294's flash (0x00000000-0x000FFFFF) and SRAM (0x20000000-0x2003FFFF)");
+    }
+  }
+}
+
+void Board::Impl::update_sysclk(std::uint64_t hz) {
+  cpu->set_clock_hz(hz);
+  systick->set_core_clock_hz(hz);
+  for (auto& u : uart) u->set_sysclk_hz(hz);
+}
+
+// A reset of the whole chip (power-on, nRST, SYSRESETREQ, watchdog): every model returns to its
+// reset state; SRAM keeps its content (a power-on reset clears it first); RESC records the cause.
+void Board::Impl::reset_chip(std::uint32_t cause) {
+  for (MmioDevice* d : bus.devices()) d->reset();
+  if (cause & SysCtl::kRescPor) {
+    // Power-on: RESC starts afresh; our SRAM powers up as zeros (deterministic stand-in for the
+    // undefined content of real SRAM).
+    std::fill(cpu->sram().begin(), cpu->sram().end(), 0);
+    for (const ElfSegment& s : sram_segments)
+      std::memcpy(cpu->sram().data() + (s.load_address - CortexM4::kSramBase), s.data.data(), s.data.size());
+  }
+  sysctl->add_reset_cause(cause);
+  update_sysclk(sysctl->sysclk_hz());
+  halted = false;
+  fault.reset();
+  cpu->reset();
+  if (cpu->fault()) {
+    halted = true;
+    const FaultInfo& f = *cpu->fault();
+    FaultReport r;
+    r.kind = f.kind;
+    r.detail = f.detail;
+    r.pc = f.pc;
+    r.at = f.at;
+    fault = r;
+  }
+  note(std::string("reset (") + ((cause & SysCtl::kRescPor) ? "power-on" : (cause & SysCtl::kRescExt) ? "RST pin" : "software") + ")");
+}
+
+void Board::Impl::request_reset(std::uint32_t cause) {
+  reset_pending = true;
+  reset_cause |= cause;
+  cpu->request_stop();
+}
+
+void Board::Impl::apply_pending() {
+  if (!reset_pending) return;
+  reset_pending = false;
+  const std::uint32_t cause = reset_cause;
+  reset_cause = 0;
+  if (powered && !in_reset) reset_chip(cause);
+}
+
+void Board::Impl::set_rst(std::optional<bool> level) {
+  rst_drive = level;
+  const bool low = level.has_value() && !*level;
+  pin(ModulePin::Rst).set(!low);
+  if (low) {
+    if (rst_filter_event == kNoEvent && !in_reset) {
+      rst_filter_event = events.schedule_in(kRstFilterTicks, [this] {
+        rst_filter_event = kNoEvent;
+        in_reset = true;
+        note("RST held low: chip in reset");
+        cpu->request_stop();
+      });
+    }
+    return;
+  }
+  events.cancel(rst_filter_event);
+  rst_filter_event = kNoEvent;
+  if (in_reset) {
+    in_reset = false;
+    request_reset(SysCtl::kRescExt);
+  }
+}
+
+// ---- Board ---------------------------------------------------------------------------------------
+
+Board::Board(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
+Board::~Board() = default;
+
+void Board::power_on() {
+  if (impl_->powered) return;
+  impl_->powered = true;
+  impl_->reset_chip(SysCtl::kRescPor);
+}
+
+void Board::power_off() {
+  if (!impl_->powered) return;
+  impl_->powered = false;
+  // Everything stops: models drop their pending work, the core no longer runs.
+  for (MmioDevice* d : impl_->bus.devices()) d->reset();
+  impl_->cpu->request_stop();
+  impl_->note("power off");
+}
+
+bool Board::powered() const { return impl_->powered; }
+EventQueue& Board::events() { return impl_->events; }
+Cycles Board::now() const { return impl_->events.now(); }
+
+void Board::request_stop() {
+  impl_->stop_requested = true;
+  impl_->cpu->request_stop();
+}
+
+const FaultReport* Board::fault() const { return impl_->fault ? &*impl_->fault : nullptr; }
+
+Board::StopReason Board::run_until(Cycles until) {
+  Impl& b = *impl_;
+  EventQueue& ev = b.events;
+  b.stop_requested = false;
+  for (;;) {
+    b.apply_pending();
+    if (b.fault) return StopReason::Fault;
+    if (b.stop_requested) return StopReason::Requested;
+    if (ev.now() >= until) return StopReason::Deadline;
+    if (!b.cpu_may_run() || b.cpu->sleeping()) {
+      if (b.cpu_may_run() && b.cpu->wake_pending()) {
+        b.cpu->wake();
+      } else {
+        ev.run_until(std::min(ev.next_time(), until));
+        continue;
+      }
+    }
+    const CortexM4::Exit exit = b.cpu->run(until);
+    if (exit == CortexM4::Exit::Fault) {
+      const FaultInfo& f = *b.cpu->fault();
+      FaultReport r;
+      r.kind = f.kind;
+      r.detail = f.detail;
+      r.pc = f.pc;
+      r.symbol = b.elf->describe(f.pc);
+      std::copy(f.regs.begin(), f.regs.end(), r.regs);
+      r.xpsr = f.xpsr;
+      r.at = f.at;
+      r.last_events.assign(b.trace.begin(), b.trace.end());
+      b.fault = r;
+      b.halted = true;
+    }
+  }
+}
+
+void Board::drive(ModulePin pin, bool level) {
+  Impl& b = *impl_;
+  switch (pin) {
+    case ModulePin::Rst: b.set_rst(level); break;
+    case ModulePin::Reload: b.port(kPortJ).drive(0, level); break;
+    case ModulePin::Cts: b.port(kPortN).drive(1, level); break;
+    default: break;  // RXD is driven by module_rx(); TXD and RTS are outputs
+  }
+  b.note(std::string("pin ") + to_string(pin) + (level ? " high" : " low"));
+}
+
+void Board::release(ModulePin pin) {
+  Impl& b = *impl_;
+  switch (pin) {
+    case ModulePin::Rst: b.set_rst(std::nullopt); break;
+    case ModulePin::Reload: b.port(kPortJ).drive(0, true); break;  // the module's pull-up
+    case ModulePin::Cts: b.port(kPortN).drive(1, std::nullopt); break;
+    default: break;
+  }
+}
+
+bool Board::level(ModulePin pin) const { return impl_->pin(pin).level(); }
+Line& Board::line(ModulePin pin) { return impl_->pin(pin); }
+
+void Board::on_module_tx(std::function<void(const SerialFrame&)> fn) { impl_->module_tx_observers.push_back(std::move(fn)); }
+void Board::on_console_tx(std::function<void(const SerialFrame&)> fn) { impl_->console_tx_observers.push_back(std::move(fn)); }
+
+void Board::module_rx(const SerialFrame& frame) {
+  Impl& b = *impl_;
+  if (!b.cpu_may_run()) return;  // an unpowered or reset chip receives nothing
+  if (!b.port(kPortB).alternate(0, kPctlUart)) return;  // PB0 is not U1RX: the byte goes nowhere
+  b.uart[1]->receive(frame);
+}
+
+std::string Board::symbol_at(std::uint32_t address) const { return impl_->elf->describe(address); }
+
+std::optional<std::uint32_t> Board::symbol_address(const std::string& name) const {
+  auto s = impl_->elf->symbol(name);
+  if (!s) return std::nullopt;
+  return s->address;
+}
+
+bool Board::read_memory(std::uint32_t address, void* out, std::size_t len) const {
+  return impl_->cpu->read_memory(address, out, len);
+}
+
+CortexM4& Board::cpu() { return *impl_->cpu; }
+
+}  // namespace k7sim

@@ -1,0 +1,89 @@
+// The K7 module as the harness sees it: a TM4C1294 (CPU + peripheral models) on a board whose
+// module pins are RXD/TXD/RST/Reload/CTS/RTS, a debug console UART, and a supply.
+// The harness drives inputs and observes outputs only through this class.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/event_queue.h"
+#include "emulator/line.h"
+#include "peripherals/serial_frame.h"
+
+namespace k7sim {
+
+class CortexM4;
+
+enum class ModulePin { Rxd, Txd, Rst, Reload, Cts, Rts };
+const char* to_string(ModulePin p);
+std::optional<ModulePin> module_pin_from_string(const std::string& name);
+
+// Why the firmware stopped for good (bus/usage/hard fault, lockup, runaway PC).
+struct FaultReport {
+  std::string kind;          // "bus fault", "usage fault", "hard fault", "lockup", "runaway PC", ...
+  std::string detail;        // what was accessed / executed
+  std::uint32_t pc = 0;
+  std::string symbol;        // function containing pc (from the ELF), "" when unknown
+  std::uint32_t regs[16] = {};
+  std::uint32_t xpsr = 0;
+  Cycles at = 0;
+  std::vector<std::string> last_events;  // what the board saw just before (resets, pins, ...)
+  std::string text() const;  // multi-line human report
+};
+
+class Board {
+ public:
+  struct Config {
+    std::string firmware_elf;  // ELF of the firmware to run
+  };
+  enum class StopReason { Deadline, Requested, Fault };
+
+  explicit Board(const Config& config);
+  ~Board();
+  Board(const Board&) = delete;
+  Board& operator=(const Board&) = delete;
+
+  // Supply. power_on() performs a power-on reset (RESC.POR) and starts the CPU at the reset vector.
+  void power_on();
+  void power_off();
+  bool powered() const;
+
+  EventQueue& events();
+  Cycles now() const;
+
+  // Run CPU and models until absolute time `until`, or until request_stop() is called from an
+  // event/observer callback, or the firmware faults.
+  StopReason run_until(Cycles until);
+  void request_stop();
+  const FaultReport* fault() const;
+
+  // Module pins. drive() forces an input pin (RST, Reload, CTS) to a level; release() lets the
+  // board's pull-up decide. line() reports the pad level of any module pin, for observers.
+  void drive(ModulePin pin, bool level);
+  void release(ModulePin pin);
+  bool level(ModulePin pin) const;
+  Line& line(ModulePin pin);
+
+  // Serial. Frames the module puts on TXD / the console UART puts on its TX, reported when
+  // their start bit begins. module_rx() puts a host frame on RXD starting now (frame.start == now()).
+  void on_module_tx(std::function<void(const SerialFrame&)> fn);
+  void on_console_tx(std::function<void(const SerialFrame&)> fn);
+  void module_rx(const SerialFrame& frame);
+
+  // Firmware symbol lookup (for reports and test probes).
+  std::string symbol_at(std::uint32_t address) const;
+  std::optional<std::uint32_t> symbol_address(const std::string& name) const;
+  // Flash and SRAM as the CPU sees them (for tests and probes).
+  bool read_memory(std::uint32_t address, void* out, std::size_t len) const;
+  CortexM4& cpu();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace k7sim

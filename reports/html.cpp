@@ -1,0 +1,156 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "harness/values.h"
+#include "reports/reports.h"
+
+namespace k7sim {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+// One timeline per scenario: lanes for serial traffic in both directions, the module pins, and
+// marks. Characters are drawn as boxes from start bit to stop bit; a box carries its byte as a
+// tooltip and, when wide enough, as text.
+std::string timeline_svg(const ScenarioResult& r) {
+  const double width = 1100, left = 90, right = 20, lane_h = 26;
+  const double span_us = std::max(1.0, ticks_to_us(r.virtual_time));
+  auto x = [&](Cycles t) { return left + (width - left - right) * (ticks_to_us(t) / span_us); };
+  const char* lanes[] = {"host>dev", "dev>host", "rst", "reload", "cts", "rts"};
+  const int n_lanes = 6;
+  const double height = 30 + lane_h * n_lanes + 30;
+  std::ostringstream s;
+  s << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << height << "' class='tl'>";
+  for (int i = 0; i < n_lanes; ++i) {
+    const double y = 20 + i * lane_h;
+    s << "<text x='4' y='" << y + 16 << "' class='lane'>" << lanes[i] << "</text>";
+    s << "<line x1='" << left << "' x2='" << width - right << "' y1='" << y + lane_h - 2 << "' y2='" << y + lane_h - 2
+      << "' class='grid'/>";
+  }
+  for (const SerialRecord& c : r.serial) {
+    const int lane = c.dir == SerialRecord::Dir::HostToDevice ? 0 : 1;
+    const double y = 20 + lane * lane_h + 4;
+    const double x0 = x(c.start), w = std::max(1.0, x(c.end) - x0);
+    const std::string txt = c.is_break ? "BRK" : escape_bytes(&c.value, 1);
+    s << "<rect x='" << fmt("%.2f", x0) << "' y='" << y << "' width='" << fmt("%.2f", w) << "' height='16' class='"
+      << (lane ? "rx" : "tx") << (c.framing_error || c.parity_error ? " err" : "") << "'><title>"
+      << fmt("%.3f us ", ticks_to_us(c.start)) << xml_escape(txt) << fmt(" 0x%02X", c.value) << "</title></rect>";
+    if (w > 14) s << "<text x='" << fmt("%.2f", x0 + 2) << "' y='" << y + 12 << "' class='byte'>" << xml_escape(txt) << "</text>";
+  }
+  // Pins as step waveforms.
+  for (int p = 2; p < n_lanes; ++p) {
+    const double y_hi = 20 + p * lane_h + 5, y_lo = 20 + p * lane_h + 20;
+    std::string path;
+    bool level = true;
+    double last_x = left;
+    bool started = false;
+    for (const PinRecord& pr : r.pins) {
+      if (pr.pin != lanes[p]) continue;
+      const double px = x(pr.at);
+      if (!started) {
+        level = pr.level;
+        path = "M" + fmt("%.2f", left) + "," + fmt("%.1f", level ? y_hi : y_lo);
+        started = true;
+        last_x = px;
+        continue;
+      }
+      path += " H" + fmt("%.2f", px) + " V" + fmt("%.1f", pr.level ? y_hi : y_lo);
+      level = pr.level;
+      last_x = px;
+    }
+    (void)last_x;
+    if (started) {
+      path += " H" + fmt("%.2f", width - right);
+      s << "<path d='" << path << "' class='pin'/>";
+    }
+  }
+  for (const auto& [name, t] : r.marks) {
+    const double mx = x(t);
+    s << "<line x1='" << fmt("%.2f", mx) << "' x2='" << fmt("%.2f", mx) << "' y1='14' y2='" << height - 24
+      << "' class='mark'/><text x='" << fmt("%.2f", mx + 2) << "' y='" << height - 12 << "' class='markt'>"
+      << xml_escape(name) << "</text>";
+  }
+  // Time axis.
+  for (int i = 0; i <= 10; ++i) {
+    const double t_us = span_us * i / 10.0;
+    const double tx = left + (width - left - right) * i / 10.0;
+    s << "<text x='" << fmt("%.1f", tx) << "' y='" << 12 << "' class='axis'>" << fmt("%.3f ms", t_us / 1000.0) << "</text>";
+  }
+  s << "</svg>";
+  return s.str();
+}
+
+}  // namespace
+
+void write_html(const RunSummary& run, const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error(path + ": cannot write");
+  int passed = 0;
+  double wall = 0, virt = 0;
+  for (const auto& r : run.results) {
+    passed += r.status == RunStatus::Passed;
+    wall += r.wall_seconds;
+    virt += ticks_to_seconds(r.virtual_time);
+  }
+  f << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>k7sim report</title><style>"
+       "body{font-family:system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}"
+       "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px;text-align:left}"
+       "th{background:#f2f2f2}.PASS{color:#0a7a2f;font-weight:bold}.FAIL,.ERROR{color:#b00020;font-weight:bold}"
+       "pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}"
+       ".tl{border:1px solid #ddd;background:#fff}.lane{font:12px monospace;fill:#444}.grid{stroke:#eee}"
+       ".tx{fill:#4a90d9}.rx{fill:#e39b2d}.err{fill:#d0021b}.byte{font:10px monospace;fill:#fff}"
+       ".pin{fill:none;stroke:#333;stroke-width:1.2}.mark{stroke:#7b3fb5;stroke-dasharray:3,3}"
+       ".markt{font:11px sans-serif;fill:#7b3fb5}.axis{font:10px sans-serif;fill:#777}"
+       "section{margin:28px 0;border-top:1px solid #ddd;padding-top:8px}</style></head><body>";
+  f << "<h1>k7sim conformance report</h1><p>k7sim " << xml_escape(run.version) << " &middot; firmware "
+    << xml_escape(run.firmware) << "</p>";
+  f << "<p><b>" << passed << " passed, " << run.results.size() - passed << " failed</b> &middot; virtual "
+    << fmt("%.3f s", virt) << " &middot; wall " << fmt("%.2f s", wall) << "</p>";
+  f << "<table><tr><th>scenario</th><th>result</th><th>virtual time</th><th>wall</th><th>title</th></tr>";
+  for (const auto& r : run.results) {
+    f << "<tr><td><a href='#" << xml_escape(r.name) << "'>" << xml_escape(r.name) << "</a></td><td class='"
+      << to_string(r.status) << "'>" << to_string(r.status) << "</td><td>" << fmt("%.3f ms", ticks_to_us(r.virtual_time) / 1000)
+      << "</td><td>" << fmt("%.3f s", r.wall_seconds) << "</td><td>" << xml_escape(r.title) << "</td></tr>";
+  }
+  f << "</table>";
+  for (const auto& r : run.results) {
+    f << "<section id='" << xml_escape(r.name) << "'><h2>" << xml_escape(r.name) << " <span class='" << to_string(r.status)
+      << "'>" << to_string(r.status) << "</span></h2><p>" << xml_escape(r.title) << "<br><small>" << xml_escape(r.file)
+      << "</small></p>";
+    if (!r.failure.empty()) f << "<pre>" << xml_escape(r.failure) << "</pre>";
+    f << timeline_svg(r);
+    f << "<table><tr><th>step</th><th>where</th><th>start</th><th>end</th><th>ok</th><th>detail</th></tr>";
+    for (const auto& s : r.steps) {
+      f << "<tr><td>" << xml_escape(s.label) << "</td><td>" << xml_escape(s.where) << "</td><td>"
+        << fmt("%.3f ms", ticks_to_us(s.start) / 1000) << "</td><td>" << fmt("%.3f ms", ticks_to_us(s.end) / 1000)
+        << "</td><td class='" << (s.ok ? "PASS" : "FAIL") << "'>" << (s.ok ? "ok" : "FAIL") << "</td><td>"
+        << xml_escape(s.detail) << "</td></tr>";
+    }
+    f << "</table>";
+    if (!r.measures.empty()) {
+      f << "<table><tr><th>measure</th><th>value</th><th>max</th></tr>";
+      for (const auto& m : r.measures)
+        f << "<tr><td>" << xml_escape(m.name) << "</td><td>" << xml_escape(format_duration(m.value)) << "</td><td>"
+          << (m.max ? xml_escape(format_duration(*m.max)) : "") << "</td></tr>";
+      f << "</table>";
+    }
+    if (!r.console.empty()) {
+      f << "<details><summary>console</summary><pre>";
+      for (const auto& l : r.console) f << fmt("[%10.3f ms] ", ticks_to_us(l.at) / 1000) << xml_escape(l.text) << "\n";
+      f << "</pre></details>";
+    }
+    f << "</section>";
+  }
+  f << "</body></html>\n";
+}
+
+}  // namespace k7sim

@@ -1,0 +1,88 @@
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "reports/reports.h"
+
+namespace k7sim {
+
+std::string json_escape(const std::string& s) {
+  std::string o;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
+      default:
+        if (c < 0x20 || c >= 0x7F) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          o += b;
+        } else {
+          o.push_back(char(c));
+        }
+    }
+  }
+  return o;
+}
+
+namespace {
+std::string q(const std::string& s) { return "\"" + json_escape(s) + "\""; }
+std::string num_us(Cycles t) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", ticks_to_us(t));
+  return b;
+}
+}  // namespace
+
+// Every step, expectation, mark and measure with virtual times in microseconds since t=0.
+void write_json(const RunSummary& run, const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error(path + ": cannot write");
+  int passed = 0;
+  for (const auto& r : run.results) passed += r.status == RunStatus::Passed;
+  f << "{\n  \"tool\": \"k7sim\",\n  \"version\": " << q(run.version) << ",\n  \"firmware\": " << q(run.firmware)
+    << ",\n  \"time_unit\": \"us (virtual)\",\n  \"summary\": {\"scenarios\": " << run.results.size()
+    << ", \"passed\": " << passed << ", \"failed\": " << run.results.size() - passed << "},\n  \"scenarios\": [";
+  bool first = true;
+  for (const auto& r : run.results) {
+    f << (first ? "\n" : ",\n") << "    {\"name\": " << q(r.name) << ", \"file\": " << q(r.file) << ", \"title\": " << q(r.title)
+      << ", \"status\": " << q(to_string(r.status)) << ", \"virtual_time_us\": " << num_us(r.virtual_time);
+    char wb[32];
+    std::snprintf(wb, sizeof wb, "%.4f", r.wall_seconds);
+    f << ", \"wall_s\": " << wb << ", \"tags\": [";
+    for (std::size_t i = 0; i < r.tags.size(); ++i) f << (i ? ", " : "") << q(r.tags[i]);
+    f << "],\n     \"failure\": " << q(r.failure) << ", \"failure_where\": " << q(r.failure_where) << ",\n     \"steps\": [";
+    for (std::size_t i = 0; i < r.steps.size(); ++i) {
+      const auto& s = r.steps[i];
+      f << (i ? ",\n       " : "\n       ") << "{\"label\": " << q(s.label) << ", \"kind\": " << q(s.kind)
+        << ", \"where\": " << q(s.where) << ", \"start_us\": " << num_us(s.start) << ", \"end_us\": " << num_us(s.end)
+        << ", \"ok\": " << (s.ok ? "true" : "false") << ", \"expectation\": " << (s.is_expectation ? "true" : "false")
+        << ", \"detail\": " << q(s.detail) << "}";
+    }
+    f << "],\n     \"marks\": {";
+    bool fm = true;
+    for (const auto& [name, t] : r.marks) {
+      f << (fm ? "" : ", ") << q(name) << ": " << num_us(t);
+      fm = false;
+    }
+    f << "},\n     \"measures\": [";
+    for (std::size_t i = 0; i < r.measures.size(); ++i) {
+      const auto& m = r.measures[i];
+      f << (i ? ", " : "") << "{\"name\": " << q(m.name) << ", \"from\": " << q(m.from) << ", \"to\": " << q(m.to)
+        << ", \"value_us\": " << num_us(m.value) << ", \"max_us\": " << (m.max ? num_us(*m.max) : std::string("null"))
+        << ", \"ok\": " << (m.ok ? "true" : "false") << "}";
+    }
+    f << "],\n     \"serial_bytes\": {\"host_to_device\": ";
+    std::size_t in = 0, out = 0;
+    for (const auto& s : r.serial) (s.dir == SerialRecord::Dir::HostToDevice ? in : out)++;
+    f << in << ", \"device_to_host\": " << out << "}";
+    if (r.fault) f << ",\n     \"fault\": " << q(r.fault->text());
+    f << "}";
+  }
+  f << "\n  ]\n}\n";
+}
+
+}  // namespace k7sim
