@@ -106,6 +106,7 @@ int SysCtl::class_index(PeriphClass c) {
 SysCtl::SysCtl(EventQueue& events, std::string name)
     : name_(std::move(name)), events_(events), bank_(name_), irq_(name_ + ".irq") {
   define_registers();
+  sync_shadows();
 }
 
 void SysCtl::define_registers() {
@@ -129,6 +130,7 @@ void SysCtl::define_registers() {
   // RESC lives outside the bank's reset: causes accumulate across system resets.
   bank_.define({"RESC", kResc, 0}).on_read([this] { return resc_; }).on_write([this](std::uint32_t v) {
     resc_ &= (v | ~kRescMask);  // a bit written as 0 is cleared, a 1 leaves it as it is
+    sync_shadows();
   });
 
   bank_.define({"MOSCCTL", kMoscCtl, kMoscCtlReset}).on_write([this](std::uint32_t v) { write_moscctl(v); });
@@ -145,7 +147,10 @@ void SysCtl::define_registers() {
   for (unsigned n = 0; n < 4; ++n) {
     bank_.define({"USERREG" + std::to_string(n), kUserReg0 + 4 * n, 0})
         .on_read([this, n] { return user_[n]; })
-        .on_write([this, n](std::uint32_t v) { user_[n] = v; });
+        .on_write([this, n](std::uint32_t v) {
+          user_[n] = v;
+          sync_shadows();
+        });
   }
 
   for (std::size_t ci = 0; ci < kNumClasses; ++ci) {
@@ -179,6 +184,7 @@ void SysCtl::reset() {
   pll_locked_ = false;
   pll_ = {};
   user_ = user_nv_;  // uncommitted USERREG writes are lost, committed values stay
+  sync_shadows();
   update_sysclk();
   update_irq();
 }
@@ -188,12 +194,21 @@ void SysCtl::reset() {
 void SysCtl::add_reset_cause(std::uint32_t bits) {
   if (bits & kRescPor) resc_ = 0;
   resc_ |= bits & kRescMask;
+  sync_shadows();
+}
+
+// RESC and USERREG keep their values outside the bank (they survive reset()). The bank's copy is
+// kept equal so that a byte or halfword write merges with the real value of the other lanes.
+void SysCtl::sync_shadows() {
+  bank_.at(kResc).set(resc_);
+  for (unsigned n = 0; n < 4; ++n) bank_.at(kUserReg0 + 4 * n).set(user_[n]);
 }
 
 void SysCtl::set_user_reg(unsigned n, std::uint32_t value) {
   if (n >= 4) throw std::out_of_range("USERREG index");
   user_nv_[n] = value;
   user_[n] = value;
+  sync_shadows();
 }
 
 std::uint32_t SysCtl::user_reg(unsigned n) const {

@@ -106,6 +106,7 @@ class SysCtl : public MmioDevice {
   std::uint64_t osc_hz(std::uint32_t src) const;
   void update_sysclk();
   void update_irq();
+  void sync_shadows();
 
   std::string name_;
   EventQueue& events_;

@@ -112,6 +112,18 @@ TEST_F(SysCtlTest, OscillatorDividerWithoutPll) {
   EXPECT_EQ(sc.sysclk_hz(), 16'000'000u);
 }
 
+// Rule (docs/board.md, clock trigger): a system reset returns to PIOSC and reports the change.
+TEST_F(SysCtlTest, ResetReportsTheReturnToPiosc) {
+  std::vector<std::uint64_t> changes;
+  sc.on_sysclk_change([&](std::uint64_t hz) { changes.push_back(hz); });
+  sc.write(kMoscCtl, 0x10, 4);
+  sc.write(kRsClkCfg, 3u << 20, 4);
+  sc.reset();
+  EXPECT_EQ(changes, (std::vector<std::uint64_t>{25'000'000u, 16'000'000u}));
+  sc.reset();  // no change, no call
+  EXPECT_EQ(changes.size(), 2u);
+}
+
 // Rule: MISC is RIS & IMC and write-1-clears; irq() follows MISC.
 TEST_F(SysCtlTest, InterruptStatusAndMask) {
   sc.write(kImc, 1u << 8, 4);
@@ -190,6 +202,17 @@ TEST_F(SysCtlTest, ResetCauseSemantics) {
   EXPECT_EQ(sc.read(kResc, 4), SysCtl::kRescWdt0);
   sc.write(kResc, 0, 4);
   EXPECT_EQ(sc.read(kResc, 4), 0u);
+}
+
+// Rule: a byte write to RESC acts on that byte only (the other lanes keep their causes).
+TEST_F(SysCtlTest, ByteWriteToRescKeepsOtherLanes) {
+  sc.add_reset_cause(SysCtl::kRescPor);
+  sc.add_reset_cause(SysCtl::kRescMoscFail | SysCtl::kRescSw);
+  sc.write(kResc, 0x00, 1);  // clear byte 0 (POR, SW)
+  EXPECT_EQ(sc.read(kResc, 4), SysCtl::kRescMoscFail);
+  sc.set_user_reg(0, 0x11223344);
+  sc.write(kUserReg0 + 1, 0xAA, 1);
+  EXPECT_EQ(sc.read(kUserReg0, 4), 0x1122AA44u);
 }
 
 // Rule: USERREG values are non-volatile: configuration sets them, reset() keeps them,

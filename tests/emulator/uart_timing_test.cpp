@@ -1,0 +1,74 @@
+// UART1 byte timing on the board from the firmware's point of view (tm4c1294-facts.md §3):
+// 115200 8N1 from a 120 MHz clock is IBRD 65 / FBRD 7; one character lasts 160 baud16 enables of
+// 65 or 66 cycles, exactly as the divisor says.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "guest_board.h"
+
+using namespace k7sim;
+using k7sim::test::GuestBoard;
+
+namespace {
+SerialFrame host_frame(Cycles start, std::uint8_t data) {
+  SerialFrame f;
+  f.start = start;
+  f.bit_ticks = double(kTickHz) / 115200.0;
+  f.format = SerialFormat{};
+  f.data = data;
+  return f;
+}
+}  // namespace
+
+TEST(UartOnBoard, ByteTimingIsTheDivisorsExactCycleCount) {
+  GuestBoard g("uart1_byte");
+  std::vector<SerialFrame> tx;
+  g.board.on_module_tx([&](const SerialFrame& f) { tx.push_back(f); });
+  ASSERT_EQ(g.run_us(2000), Board::StopReason::Deadline) << (g.board.fault() ? g.board.fault()->text() : "");
+  ASSERT_EQ(tx.size(), 1u);
+  EXPECT_EQ(tx[0].data, 0x55);
+  // Bit = 16 enables × (64·65 + 7)/64 cycles = 1041.75 cycles at 120 MHz.
+  EXPECT_DOUBLE_EQ(tx[0].bit_ticks, 16.0 * (64 * 65 + 7) / 64.0);
+  const Cycles len = tx[0].end() - tx[0].start;
+  EXPECT_TRUE(len == 10417 || len == 10418) << "frame length " << len;
+}
+
+// Receive timeout: a lone character is reported 32 bit periods after it entered the RX FIFO;
+// the guest's handler echoes it, so the echo starts just after that.
+TEST(UartOnBoard, ReceiveTimeoutDelaysALoneCharacter) {
+  GuestBoard g("uart1_byte");
+  std::vector<SerialFrame> tx;
+  g.board.on_module_tx([&](const SerialFrame& f) { tx.push_back(f); });
+  g.run_us(2000);
+  const Cycles start = g.board.now();
+  const SerialFrame in = host_frame(start, 'K');
+  g.board.events().schedule_at(start, [&] { g.board.module_rx(in); });
+  g.run_us(2000);
+  ASSERT_EQ(tx.size(), 2u);
+  EXPECT_EQ(tx[1].data, 'K');
+  EXPECT_EQ(g.u32("rt_irqs"), 1u);
+  EXPECT_EQ(g.u32("rx_count"), 1u);
+  const double bit = tx[0].bit_ticks;
+  // The character enters the FIFO at its stop-bit sample (~9.5 bits after its start).
+  const double fifo_at = double(start) + 9.5 * bit;
+  const double echo_delay = double(tx[1].start) - fifo_at;
+  EXPECT_GE(echo_delay, 32 * bit - bit) << "RT must not fire before 32 bit periods";
+  EXPECT_LE(echo_delay, 32 * bit + 2 * bit + 2400) << "RT + handler latency (< 20 us)";
+}
+
+// Two characters back to back reach the RX trigger (1/8 = 2 characters): RX interrupt, no timeout.
+TEST(UartOnBoard, RxTriggerLevelInterrupt) {
+  GuestBoard g("uart1_byte");
+  g.run_us(2000);
+  const Cycles start = g.board.now();
+  const double frame = 10 * double(kTickHz) / 115200.0;
+  const SerialFrame a = host_frame(start, 'x');
+  const SerialFrame b = host_frame(start + Cycles(std::llround(frame)), 'y');
+  g.board.events().schedule_at(a.start, [&] { g.board.module_rx(a); });
+  g.board.events().schedule_at(b.start, [&] { g.board.module_rx(b); });
+  g.run_us(3000);
+  EXPECT_EQ(g.u32("rx_count"), 2u);
+  EXPECT_GE(g.u32("rx_irqs"), 1u);
+}
