@@ -5,7 +5,10 @@
 #include <cctype>
 #include <cstdio>
 #include <set>
+#include <sstream>
 #include <tuple>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "harness/scenario_escape.h"
 
@@ -157,11 +160,13 @@ Source::Source(const std::string& input, const std::string& file_name) : file(fi
     }
   }
   patched = text;
-  std::vector<YAML::Node> docs;
   for (;;) {
     try {
-      docs = YAML::LoadAll(patched);
+      check_documents();
+      root = YAML::Load(patched);
       break;
+    } catch (const ScenarioError&) {
+      throw;
     } catch (const YAML::ParserException& e) {
       // Octal escapes (\101) are C escapes YAML does not know: let yaml-cpp read them as "\/"
       // (same length) and decode the original text ourselves later.
@@ -170,7 +175,8 @@ Source::Source(const std::string& input, const std::string& file_name) : file(fi
           static_cast<std::size_t>(p) <= patched.size() && patched[p - 2] == '\\' &&
           patched[p - 1] >= '1' && patched[p - 1] <= '7' && patches.size() < kMaxPatches) {
         patched[p - 1] = '/';
-        patches.push_back(static_cast<std::size_t>(p - 2));
+        patches.insert(std::upper_bound(patches.begin(), patches.end(), static_cast<std::size_t>(p - 2)),
+                       static_cast<std::size_t>(p - 2));
         continue;
       }
       std::string msg = e.msg.empty() ? "invalid YAML" : "invalid YAML: " + e.msg;
@@ -185,13 +191,69 @@ Source::Source(const std::string& input, const std::string& file_name) : file(fi
       throw ScenarioError(SourceLoc{file, 1, 1}, std::string("invalid YAML: ") + e.what());
     }
   }
-  std::sort(patches.begin(), patches.end());
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    if (i == 0) {
-      root = docs[0];
-    } else if (!docs[i].IsNull()) {
-      throw ScenarioError(loc(docs[i].Mark()),
-                          "a scenario file holds one YAML document; a second one starts here");
+}
+
+namespace {
+
+// Records where each document starts and where its first node is.
+class DocumentScan : public YAML::EventHandler {
+ public:
+  struct Doc {
+    YAML::Mark start;
+    bool has_content = false;
+    YAML::Mark content;
+  };
+  std::vector<Doc> docs;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { docs.push_back(Doc{mark, false, mark}); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { content(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    content(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    content(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    content(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void content(const YAML::Mark& mark) {
+    if (!docs.empty() && !docs.back().has_content) {
+      docs.back().has_content = true;
+      docs.back().content = mark;
+    }
+  }
+};
+
+}  // namespace
+
+// One scenario = one YAML document. Also guards against a yaml-cpp 0.7 defect: a stray ',' ']'
+// or '}' at block level is never consumed and LoadAll() would make empty documents forever.
+void Source::check_documents() const {
+  std::istringstream in(patched);
+  YAML::Parser parser(in);
+  DocumentScan scan;
+  while (parser.HandleNextDocument(scan)) {
+    std::size_t n = scan.docs.size();
+    if (n < 2) continue;
+    const auto& prev = scan.docs[n - 2];
+    const auto& doc = scan.docs[n - 1];
+    if (doc.start.pos == prev.start.pos) {
+      std::string what = "unexpected text";
+      if (doc.start.pos >= 0 && static_cast<std::size_t>(doc.start.pos) < text.size()) {
+        what = std::string("unexpected '") + text[static_cast<std::size_t>(doc.start.pos)] + "'";
+      }
+      throw ScenarioError(loc(doc.start), "invalid YAML: " + what);
+    }
+    if (doc.has_content) {
+      throw ScenarioError(loc(doc.content), "a scenario file holds one YAML document; a second one starts here");
     }
   }
 }
@@ -257,13 +319,13 @@ void Diagnostics::raise() const {
 // ---- Field --------------------------------------------------------------------------------------
 
 Field make_field(const YAML::Node& value, const YAML::Node& key_node, std::string key) {
-  Field f{value, value.Mark(), std::move(key)};
+  Field f{value, value.Mark(), std::move(key), key_node.Mark()};
   if (value.IsNull() || f.mark.is_null()) f.mark = key_node.Mark();
   return f;
 }
 
 Field make_field(const YAML::Node& value, std::string key) {
-  return Field{value, value.Mark(), std::move(key)};
+  return Field{value, value.Mark(), std::move(key), value.Mark()};
 }
 
 // ---- Reader -------------------------------------------------------------------------------------
@@ -616,13 +678,14 @@ std::optional<std::vector<std::uint8_t>> Reader::data_bytes(const Field& f, bool
   }
   MapReader m(*this, f, f.key.empty() ? "data" : f.key, {"hex", "repeat", "count", "random", "match"});
   int forms = m.has("hex") + m.has("repeat") + m.has("random") + m.has("match");
+  if (forms == 0 && m.entries().size() != f.node.size()) return std::nullopt;  // unknown key reported
   if (forms != 1) {
     value_error(f, forms == 0 ? "expected one of hex:, repeat:, random: or match:"
                               : "use only one of hex:, repeat:, random:, match: in one value");
     return std::nullopt;
   }
   if (m.has("count") && !m.has("repeat")) {
-    error(*m.get("count"), "count: belongs to repeat:");
+    error(m.get("count")->key_mark, "count: belongs to repeat:");
     return std::nullopt;
   }
   if (auto hex = m.get("hex")) {
@@ -662,7 +725,7 @@ std::optional<std::vector<std::uint8_t>> Reader::data_bytes(const Field& f, bool
   if (!bytes) return std::nullopt;
   for (const auto& p : inner) {
     if (p.kind == DataPart::Kind::Random) {
-      value_error(*unit, "repeat: takes fixed bytes; {random: N} already gives any length");
+      value_error(*unit, "takes fixed bytes; {random: N} already gives any length");
       return std::nullopt;
     }
   }

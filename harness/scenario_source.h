@@ -30,6 +30,9 @@ struct Source {
   Source(const std::string& text, const std::string& file);
   SourceLoc loc(const YAML::Mark& mark) const;
   bool flow_variable_near(int line) const;
+
+ private:
+  void check_documents() const;  // throws ScenarioError
 };
 
 class Diagnostics {
@@ -51,7 +54,8 @@ class Diagnostics {
 struct Field {
   YAML::Node node;
   YAML::Mark mark;
-  std::string key;  // "baud", "at", ... used as the prefix of messages; may be empty
+  std::string key;       // "baud", "at", ... used as the prefix of messages; may be empty
+  YAML::Mark key_mark;   // the key itself (for "this key does not belong here")
 };
 
 Field make_field(const YAML::Node& value, const YAML::Node& key_node, std::string key);

@@ -227,7 +227,7 @@ class Timeline {
       auto it = modifiers.find(key);
       if (it == modifiers.end()) continue;
       if (!takes_within(step.kind)) {
-        r_.error(it->second.mark, std::string(key) + ": applies to expect.* steps only" +
+        r_.error(it->second.key_mark, std::string(key) + ": applies to expect.* steps only" +
                                       (step.kind == StepKind::ExpectNone ? " (expect.none takes during:)" : ""));
         continue;
       }

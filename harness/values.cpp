@@ -563,6 +563,33 @@ std::shared_ptr<const std::regex> compile_match(const std::string& pattern, std:
                          " characters");
     return nullptr;
   }
+  // std::regex builds {n,m} by copying states: refuse large counts before they cost time.
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      std::size_t digits = 0;
+      while (i + 1 + digits < pattern.size() && is_digit(pattern[i + 1 + digits])) ++digits;
+      if (digits > 3) {  // libstdc++ reads back references into a long without overflow checks
+        set_error(error, "invalid regular expression (back reference number too large)");
+        return nullptr;
+      }
+      i += digits > 0 ? digits : 1;
+      continue;
+    }
+    if (pattern[i] != '{') continue;
+    std::uint64_t count = 0;
+    for (std::size_t j = i + 1; j < pattern.size() && (is_digit(pattern[j]) || pattern[j] == ','); ++j) {
+      if (pattern[j] == ',') {
+        count = 0;
+        continue;
+      }
+      count = std::min<std::uint64_t>(count * 10 + static_cast<unsigned>(pattern[j] - '0'), 1'000'000);
+      if (count > kMaxRegexRepeat) {
+        set_error(error, "invalid regular expression (repetition count above " +
+                             std::to_string(kMaxRegexRepeat) + ")");
+        return nullptr;
+      }
+    }
+  }
   try {
     return std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {

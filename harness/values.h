@@ -77,6 +77,7 @@ std::optional<std::uint16_t> parse_port(std::string_view text, bool allow_zero,
 // Limits that keep a typo from allocating gigabytes.
 inline constexpr std::size_t kMaxDataBytes = 16u << 20;      // one data value, expanded
 inline constexpr std::size_t kMaxRegexLength = 2000;         // {match: ...} source characters
+inline constexpr std::size_t kMaxRegexRepeat = 1000;         // largest n in x{n} / x{n,m}
 
 // C escapes: \a \b \t \n \v \f \r \e \\ \' \" \? \/ \xH[H] (one byte), \NNN octal (1..3 digits,
 // at most \377), \0, and YAML's \uXXXX \UXXXXXXXX (UTF-8), \N \_ \L \P and escaped blank/tab.

@@ -158,6 +158,9 @@ struct Board::Impl {
   void apply_pending();
   void set_rst(std::optional<bool> level);
   bool cpu_may_run() const { return powered && !in_reset && !halted; }
+  // Observers only hear changes: after construction and every reset, bring the pads and the
+  // module pin lines to the levels the models now drive.
+  void sync_pins();
   void update_sysclk(std::uint64_t hz);
 };
 
@@ -226,15 +229,28 @@ Board::Impl::Impl(const Config& config) {
   // RTS (PN0): the UART's RTS output when muxed, else whatever the GPIO drives.
   uart[1]->rts().on_change([this](bool level) { port(kPortN).drive_alternate(0, level); });
   port(kPortN).pad(0).on_change([this](bool level) { pin(ModulePin::Rts).set(level); });
-  // CTS (PN1): the host drives the pad; the UART sees it only when PN1 is muxed to U1CTS.
+  // CTS (PN1): the host drives the pad and the UART's CTS input follows it (it only matters
+  // with CTSEN, which firmware sets after muxing PN1 to U1CTS).
   port(kPortN).pad(1).on_change([this](bool level) {
     pin(ModulePin::Cts).set(level);
-    if (port(kPortN).alternate(1, kPctlUart)) uart[1]->set_cts(level);
+    uart[1]->set_cts(level);
   });
   // Reload (PJ0) has an external pull-up on the module: released = high.
+  port(kPortJ).drive(0, true);
   port(kPortJ).pad(0).on_change([this](bool level) { pin(ModulePin::Reload).set(level); });
+  sync_pins();
 
   load_image(config.firmware_elf);
+}
+
+void Board::Impl::sync_pins() {
+  port(kPortA).drive_alternate(1, true);  // UART TX pins idle high (frames carry the bits)
+  port(kPortB).drive_alternate(1, true);
+  port(kPortN).drive_alternate(0, uart[1]->rts().level());
+  uart[1]->set_cts(port(kPortN).level(1));
+  pin(ModulePin::Rts).set(port(kPortN).level(0));
+  pin(ModulePin::Cts).set(port(kPortN).level(1));
+  pin(ModulePin::Reload).set(port(kPortJ).level(0));
 }
 
 void Board::Impl::load_image(const std::string& path) {
@@ -273,6 +289,7 @@ void Board::Impl::reset_chip(std::uint32_t cause) {
   }
   sysctl->add_reset_cause(cause);
   update_sysclk(sysctl->sysclk_hz());
+  sync_pins();
   halted = false;
   fault.reset();
   cpu->reset();

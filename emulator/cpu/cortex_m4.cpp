@@ -71,17 +71,26 @@ void CortexM4::set_clock_hz(std::uint64_t hz) {
   if (hz == 0) hz = 1;
   clock_hz_ = hz;
   ticks_per_cycle_fx_ = (std::uint64_t(kTickHz) << 16) / hz;
+  unit_ratio_ = hz == kTickHz;
 }
 
 void CortexM4::charge(std::uint64_t core_cycles) {
   cycles_ += core_cycles;
-  if (ticks_per_cycle_fx_ == (1u << 16)) {
-    events_.advance_to(events_.now() + core_cycles);
-    return;
-  }
+  if (unit_ratio_) t_ += core_cycles;
+  else charge_scaled(core_cycles);
+}
+
+// Core clock other than 120 MHz (e.g. the 16 MHz PIOSC after reset): ticks per cycle in 16.16
+// fixed point, remainder carried so that no time is lost.
+void CortexM4::charge_scaled(std::uint64_t core_cycles) {
   tick_fraction_ += core_cycles * ticks_per_cycle_fx_;
-  events_.advance_to(events_.now() + (tick_fraction_ >> 16));
+  t_ += tick_fraction_ >> 16;
   tick_fraction_ &= 0xFFFF;
+}
+
+void CortexM4::refresh_stop() {
+  if (stop_ || fault_ || nvic_.any_pending()) next_stop_ = 0;
+  else next_stop_ = std::min(deadline_, events_.peek_time());
 }
 
 // ---- registers ---------------------------------------------------------------------------------
@@ -120,46 +129,65 @@ std::uint32_t CortexM4::psp() const { return read_state().psp; }
 
 CortexM4::CoreState CortexM4::read_state() const {
   CoreState s{};
-  for (int i = 0; i < 13; ++i) s.r[i] = reg(i);
-  s.sp = reg(13);
-  s.lr = reg(14);
-  s.pc = reg(15);
-  s.xpsr = read_reg(uc_, UC_ARM_REG_XPSR);
+  // The registers an exception frame needs, in one call.
+  int ids[10] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,  UC_ARM_REG_R12,
+                 UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC, UC_ARM_REG_XPSR, UC_ARM_REG_CONTROL};
+  void* vals[10] = {&s.r[0], &s.r[1], &s.r[2], &s.r[3], &s.r[12], &s.sp, &s.lr, &s.pc, &s.xpsr, &s.control};
+  uc_reg_read_batch(uc_, ids, vals, 10);
   s.ipsr = s.xpsr & 0x1FF;
-  s.control = read_reg(uc_, UC_ARM_REG_CONTROL);
   const bool unpriv_thread = s.ipsr == 0 && (s.control & kControlNpriv);
   if (unpriv_thread) write_reg(uc_, UC_ARM_REG_IPSR, 1);
-  s.msp = read_reg(uc_, UC_ARM_REG_MSP);
-  s.psp = read_reg(uc_, UC_ARM_REG_PSP);
+  int sp_ids[2] = {UC_ARM_REG_MSP, UC_ARM_REG_PSP};
+  void* sp_vals[2] = {&s.msp, &s.psp};
+  uc_reg_read_batch(uc_, sp_ids, sp_vals, 2);
   if (unpriv_thread) write_reg(uc_, UC_ARM_REG_IPSR, 0);
   return s;
 }
 
 void CortexM4::read_masks(std::uint32_t& primask, std::uint32_t& basepri, std::uint32_t& faultmask) const {
-  const std::uint32_t ip = ipsr();
-  const bool unpriv_thread = ip == 0 && (control() & kControlNpriv);
-  if (unpriv_thread) write_reg(uc_, UC_ARM_REG_IPSR, 1);
-  primask = read_reg(uc_, UC_ARM_REG_PRIMASK);
-  basepri = read_reg(uc_, UC_ARM_REG_BASEPRI);
-  faultmask = read_reg(uc_, UC_ARM_REG_FAULTMASK);
-  if (unpriv_thread) write_reg(uc_, UC_ARM_REG_IPSR, 0);
+  std::uint32_t xpsr = 0, control = 0;
+  int ids[5] = {UC_ARM_REG_XPSR, UC_ARM_REG_CONTROL, UC_ARM_REG_PRIMASK, UC_ARM_REG_BASEPRI, UC_ARM_REG_FAULTMASK};
+  void* vals[5] = {&xpsr, &control, &primask, &basepri, &faultmask};
+  uc_reg_read_batch(uc_, ids, vals, 5);
+  if ((xpsr & 0x1FF) == 0 && (control & kControlNpriv)) {
+    // Unprivileged thread mode reads the masks as 0: look at them from handler mode.
+    write_reg(uc_, UC_ARM_REG_IPSR, 1);
+    uc_reg_read_batch(uc_, ids + 2, vals + 2, 3);
+    write_reg(uc_, UC_ARM_REG_IPSR, 0);
+  }
 }
 
 // Put the core into mode `ipsr` with the given CONTROL bits and stack pointers. QEMU banks the
 // SPs on mode changes (an IPSR write swaps MSP/PSP as needed) and ignores SPSEL writes in handler
-// mode and all CONTROL writes when unprivileged, so the order below passes through privileged
-// handler and thread mode to make every write take effect.
-void CortexM4::set_core_state(std::uint32_t ipsr, bool spsel, bool npriv, bool fpca, std::uint32_t msp,
-                              std::uint32_t psp) {
+// mode and all CONTROL writes when unprivileged. The common case (privileged, main stack before
+// and after) needs four writes; anything else passes through privileged handler and thread mode
+// so that every write takes effect.
+void CortexM4::set_core_state(const CoreState& from, std::uint32_t ipsr, bool spsel, bool npriv, bool fpca,
+                              std::uint32_t msp, std::uint32_t psp) {
   const std::uint32_t fp = fpca ? kControlFpca : 0;
-  write_reg(uc_, UC_ARM_REG_IPSR, 1);
-  write_reg(uc_, UC_ARM_REG_CONTROL, fp);
-  write_reg(uc_, UC_ARM_REG_MSP, msp);
-  write_reg(uc_, UC_ARM_REG_PSP, psp);
-  write_reg(uc_, UC_ARM_REG_IPSR, 0);
-  write_reg(uc_, UC_ARM_REG_CONTROL, fp | (spsel ? kControlSpsel : 0));
-  if (ipsr != 0) write_reg(uc_, UC_ARM_REG_IPSR, ipsr);
-  if (npriv) write_reg(uc_, UC_ARM_REG_CONTROL, fp | (spsel ? kControlSpsel : 0) | kControlNpriv);
+  const bool simple = !spsel && !npriv && !(from.control & (kControlSpsel | kControlNpriv));
+  if (simple) {
+    std::uint32_t zero = 0;
+    if (ipsr == 0 && from.ipsr != 0) {
+      // Handler → thread: leave handler mode first, then the thread may write MSP/PSP/CONTROL.
+      int ids[4] = {UC_ARM_REG_IPSR, UC_ARM_REG_MSP, UC_ARM_REG_PSP, UC_ARM_REG_CONTROL};
+      void* vals[4] = {&zero, &msp, &psp, const_cast<std::uint32_t*>(&fp)};
+      uc_reg_write_batch(uc_, ids, vals, 4);
+    } else {
+      int ids[4] = {UC_ARM_REG_MSP, UC_ARM_REG_PSP, UC_ARM_REG_IPSR, UC_ARM_REG_CONTROL};
+      void* vals[4] = {&msp, &psp, &ipsr, const_cast<std::uint32_t*>(&fp)};
+      uc_reg_write_batch(uc_, ids, vals, 4);
+    }
+  } else {
+    write_reg(uc_, UC_ARM_REG_IPSR, 1);
+    write_reg(uc_, UC_ARM_REG_CONTROL, fp);
+    write_reg(uc_, UC_ARM_REG_MSP, msp);
+    write_reg(uc_, UC_ARM_REG_PSP, psp);
+    write_reg(uc_, UC_ARM_REG_IPSR, 0);
+    write_reg(uc_, UC_ARM_REG_CONTROL, fp | (spsel ? kControlSpsel : 0));
+    if (ipsr != 0) write_reg(uc_, UC_ARM_REG_IPSR, ipsr);
+    if (npriv) write_reg(uc_, UC_ARM_REG_CONTROL, fp | (spsel ? kControlSpsel : 0) | kControlNpriv);
+  }
   // Mode writes do not rebuild QEMU's cached translation flags; an APSR write does.
   const std::uint32_t nzcv = read_reg(uc_, UC_ARM_REG_APSR_NZCV);
   write_reg(uc_, UC_ARM_REG_APSR_NZCV, nzcv);
@@ -189,6 +217,11 @@ bool CortexM4::write_memory(std::uint32_t address, const void* data, std::size_t
 }
 
 std::uint32_t CortexM4::bus_read(std::uint32_t address, unsigned size) {
+  events_.advance_to(t_);
+  struct Refresh {
+    CortexM4* c;
+    ~Refresh() { c->refresh_stop(); }  // the device may have posted an event or raised an IRQ
+  } refresh{this};
   const auto t = bus_.decode(address);
   if (!t) {
     raise_bus_fault(address, false, "no peripheral is mapped there");
@@ -205,6 +238,11 @@ std::uint32_t CortexM4::bus_read(std::uint32_t address, unsigned size) {
 }
 
 void CortexM4::bus_write(std::uint32_t address, std::uint32_t value, unsigned size) {
+  events_.advance_to(t_);
+  struct Refresh {
+    CortexM4* c;
+    ~Refresh() { c->refresh_stop(); }
+  } refresh{this};
   const auto t = bus_.decode(address);
   if (!t) {
     raise_bus_fault(address, true, "no peripheral is mapped there");
@@ -268,6 +306,7 @@ void CortexM4::sram_bb_write_cb(uc_engine*, std::uint64_t offset, unsigned, std:
 
 void CortexM4::set_fault(const std::string& kind, const std::string& detail, std::optional<std::uint32_t> pc) {
   if (fault_) return;  // the first fault is the one that matters
+  if (running_) events_.advance_to(t_);
   FaultInfo f;
   f.kind = kind;
   f.detail = detail;
@@ -363,7 +402,9 @@ void CortexM4::reset() {
     uc_reg_write(uc_, UC_ARM_REG_D0 + i, &zero);
   }
   write_reg(uc_, UC_ARM_REG_FPSCR, 0);
-  set_core_state(0, false, false, false, vec[0] & ~3u, 0);
+  CoreState any{};
+  any.control = kControlSpsel;  // unknown previous mode: take the general path
+  set_core_state(any, 0, false, false, false, vec[0] & ~3u, 0);
   write_reg(uc_, UC_ARM_REG_PRIMASK, 0);
   write_reg(uc_, UC_ARM_REG_BASEPRI, 0);
   write_reg(uc_, UC_ARM_REG_FAULTMASK, 0);
@@ -377,6 +418,7 @@ void CortexM4::reset() {
 
 void CortexM4::request_stop() {
   stop_ = true;
+  next_stop_ = 0;
   if (running_) uc_emu_stop(uc_);
 }
 
@@ -397,12 +439,15 @@ CortexM4::Exit CortexM4::run(Cycles deadline) {
   last_block_ = nullptr;
   mem_error_.reset();
   const std::uint32_t pc = reg(15);
+  t_ = events_.now();
+  refresh_stop();
   running_ = true;
   // `until` = 0: an address that never executes (it holds the initial SP).
   const uc_err err = uc_emu_start(uc_, pc | 1u, 0, 0, 0);
   running_ = false;
   charge(pending_cycles_);
   pending_cycles_ = 0;
+  events_.advance_to(t_);
   if (err != UC_ERR_OK) fault_from_error(err);
   if (fault_) return Exit::Fault;
   // The run ended on its own after a block whose last instruction is WFI/WFE: the core sleeps.
@@ -414,33 +459,46 @@ CortexM4::Exit CortexM4::run(Cycles deadline) {
   return events_.now() >= deadline_ ? Exit::Deadline : Exit::Stopped;
 }
 
-void CortexM4::hook_block(uc_engine* uc, std::uint64_t address, std::uint32_t size, void* user) {
+// The per-block fast path: charge the previous block, look this one up, one comparison. Everything
+// rare lives in cold functions so that this stays a short leaf-like function.
+void CortexM4::hook_block(uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
   auto* self = static_cast<CortexM4*>(user);
-  self->charge(self->pending_cycles_);
+  const std::uint64_t c = self->pending_cycles_;
+  self->cycles_ += c;
+  if (__builtin_expect(self->unit_ratio_, 1)) self->t_ += c;
+  else self->charge_scaled(c);
   const std::uint32_t addr = std::uint32_t(address);
   const BlockInfo* info = self->cache_.find(addr, size);
-  if (!info) {
-    std::vector<std::uint8_t> code(size);
-    BlockInfo computed;
-    if (self->read_memory(addr, code.data(), size)) computed = analyse_block(code.data(), size);
-    else computed.cycles = size / 2;
-    self->cache_.store(addr, size, computed);
-    info = self->cache_.find(addr, size);
-    if (!info) {  // outside the cached regions: keep a private copy
-      static thread_local BlockInfo scratch;
-      scratch = computed;
-      info = &scratch;
-    }
-  }
+  if (__builtin_expect(info == nullptr, 0)) info = self->analyse_new_block(addr, size);
   self->pending_cycles_ = info->cycles;
+  self->instructions_ += info->instructions;
   self->last_block_ = info;
   self->last_block_end_ = addr + size;
+  if (__builtin_expect(self->t_ >= self->next_stop_, 0)) self->slow_path(addr);
+}
 
-  EventQueue& ev = self->events_;
-  if (ev.now() >= ev.peek_time()) ev.run_until(ev.now());
-  if (self->fault_) return;
-  if (self->stop_ || ev.now() >= self->deadline_) uc_emu_stop(uc);
-  if (self->nvic_.any_pending()) self->try_take_exception(addr);
+const BlockInfo* CortexM4::analyse_new_block(std::uint32_t addr, std::uint32_t size) {
+  std::vector<std::uint8_t> code(size);
+  BlockInfo computed;
+  if (read_memory(addr, code.data(), size)) computed = analyse_block(code.data(), size);
+  else computed.cycles = std::uint16_t(size / 2);
+  cache_.store(addr, size, computed);
+  if (const BlockInfo* info = cache_.find(addr, size)) return info;
+  uncached_block_ = computed;  // outside the cached regions: keep a private copy
+  return &uncached_block_;
+}
+
+// Something may need attention before this block runs: due events, the deadline, a stop
+// request, a pending interrupt.
+void CortexM4::slow_path(std::uint32_t block_address) {
+  events_.advance_to(t_);
+  if (t_ >= events_.peek_time()) events_.run_until(t_);
+  if (fault_) return;
+  if (stop_ || t_ >= deadline_) uc_emu_stop(uc_);
+  if (nvic_.any_pending()) try_take_exception(block_address);
+  refresh_stop();
+  // A pending interrupt that cannot be taken yet (masked, lower priority) keeps next_stop_ at 0
+  // so that it is re-examined at every block until the core can take it.
 }
 
 void CortexM4::try_take_exception(std::uint32_t return_address) {
@@ -511,7 +569,7 @@ bool CortexM4::enter_exception(unsigned exception, std::uint32_t return_address)
     return false;
   }
   const std::uint32_t exc_return = 0xFFFFFFE1u | (fpca ? 0 : 0x10u) | (thread ? 0x8u : 0) | (use_psp ? 0x4u : 0);
-  set_core_state(exception, false, s.control & kControlNpriv, false, use_psp ? s.msp : frame, use_psp ? frame : s.psp);
+  set_core_state(s, exception, false, s.control & kControlNpriv, false, use_psp ? s.msp : frame, use_psp ? frame : s.psp);
   write_reg(uc_, UC_ARM_REG_LR, exc_return);
   write_reg(uc_, UC_ARM_REG_EPSR, kXpsrT);  // IT state cleared, Thumb
   nvic_.activate(exception);
@@ -556,7 +614,7 @@ void CortexM4::exception_return(std::uint32_t exc_return) {
     std::uint32_t primask, basepri, faultmask;
     read_masks(primask, basepri, faultmask);
     if (nvic_.group_priority(next) < nvic_.execution_priority(primask, basepri, faultmask)) {
-      set_core_state(next, false, s.control & kControlNpriv, false, s.msp, s.psp);
+      set_core_state(s, next, false, s.control & kControlNpriv, false, s.msp, s.psp);
       write_reg(uc_, UC_ARM_REG_LR, exc_return);
       write_reg(uc_, UC_ARM_REG_EPSR, kXpsrT);
       nvic_.activate(next);
@@ -586,7 +644,7 @@ void CortexM4::exception_return(std::uint32_t exc_return) {
               exc_return);
     return;
   }
-  set_core_state(stacked_ipsr, to_thread && to_psp, s.control & kControlNpriv, frame_fp, to_psp ? s.msp : new_sp,
+  set_core_state(s, stacked_ipsr, to_thread && to_psp, s.control & kControlNpriv, frame_fp, to_psp ? s.msp : new_sp,
                  to_psp ? new_sp : s.psp);
   for (int i = 0; i < 4; ++i) set_reg(i, words[i]);
   set_reg(12, words[4]);
@@ -614,15 +672,16 @@ void CortexM4::take_svc() {
     set_fault("hard fault", "SVC executed at a priority that cannot take SVCall (escalated to HardFault)", reg(15) - 2);
     return;
   }
-  const std::uint32_t ret = reg(15);
-  nvic_.clear_pending(exc::kSvCall);
-  nvic_.set_pending(exc::kSvCall);
-  if (enter_exception(exc::kSvCall, ret)) pending_cycles_ += kEntryCycles;
+  if (enter_exception(exc::kSvCall, reg(15))) pending_cycles_ += kEntryCycles;
 }
 
 void CortexM4::hook_interrupt(uc_engine* uc, std::uint32_t intno, void* user) {
   auto* self = static_cast<CortexM4*>(user);
   const std::uint32_t pc = self->reg(15);
+  struct Refresh {
+    CortexM4* c;
+    ~Refresh() { c->refresh_stop(); }  // exception entry/return changes what is pending and active
+  } refresh{self};
   switch (intno) {
     case kExcpSwi:
       self->take_svc();

@@ -89,6 +89,8 @@ class CortexM4 {
   bool write_memory(std::uint32_t address, const void* data, std::size_t len);
 
   std::uint64_t exceptions_taken() const { return exceptions_taken_; }
+  // Instructions of the blocks the core started (for MIPS figures; an aborted block counts).
+  std::uint64_t instructions() const { return instructions_; }
 
  private:
   struct CoreState;
@@ -109,12 +111,19 @@ class CortexM4 {
   void bus_write(std::uint32_t address, std::uint32_t value, unsigned size);
 
   void charge(std::uint64_t core_cycles);
+  [[gnu::cold, gnu::noinline]] void charge_scaled(std::uint64_t core_cycles);
+  [[gnu::cold, gnu::noinline]] const BlockInfo* analyse_new_block(std::uint32_t address, std::uint32_t size);
+  // Everything the block hook must react to (deadline, due event, pending interrupt, stop
+  // request) folded into one time: the hook's fast path is a single comparison against it.
+  void refresh_stop();
+  [[gnu::noinline]] void slow_path(std::uint32_t block_address);
   void try_take_exception(std::uint32_t return_address);
   bool enter_exception(unsigned exception, std::uint32_t return_address);
   void exception_return(std::uint32_t exc_return);
   void take_svc();
   CoreState read_state() const;
-  void set_core_state(std::uint32_t ipsr, bool spsel, bool npriv, bool fpca, std::uint32_t msp, std::uint32_t psp);
+  void set_core_state(const CoreState& from, std::uint32_t ipsr, bool spsel, bool npriv, bool fpca, std::uint32_t msp,
+                      std::uint32_t psp);
   void read_masks(std::uint32_t& primask, std::uint32_t& basepri, std::uint32_t& faultmask) const;
   bool jump_to_vector(unsigned exception);
   void set_fault(const std::string& kind, const std::string& detail, std::optional<std::uint32_t> pc = std::nullopt);
@@ -130,9 +139,14 @@ class CortexM4 {
 
   std::uint64_t clock_hz_ = 16'000'000;
   std::uint64_t ticks_per_cycle_fx_ = 0;  // 16.16 fixed point
+  bool unit_ratio_ = false;               // one core cycle = one tick (120 MHz)
   std::uint64_t tick_fraction_ = 0;
   std::uint64_t cycles_ = 0;
   std::uint64_t pending_cycles_ = 0;  // cost of the block now executing, charged at the next hook
+  // The core's clock while it runs: ahead of the event queue's by up to one block; the queue is
+  // brought up to it at every MMIO access and in the slow path, the only places anything reads it.
+  Cycles t_ = 0;
+  Cycles next_stop_ = 0;
 
   Cycles deadline_ = 0;
   bool stop_ = false;
@@ -140,7 +154,9 @@ class CortexM4 {
   bool sleeping_ = false;
   std::uint32_t last_block_end_ = 0;
   const BlockInfo* last_block_ = nullptr;
+  BlockInfo uncached_block_;
   std::uint64_t exceptions_taken_ = 0;
+  std::uint64_t instructions_ = 0;
 
   struct MemError {
     uc_mem_type type;

@@ -106,7 +106,7 @@ BlockInfo analyse_block(const std::uint8_t* code, std::uint32_t size) {
     std::uint16_t h2 = 0;
     const bool wide = thumb_is_32bit(h1);
     if (wide && i + 4 <= size) h2 = std::uint16_t(code[i + 2] | (code[i + 3] << 8));
-    info.cycles += thumb_instruction_cycles(h1, h2);
+    info.cycles = std::uint16_t(info.cycles + thumb_instruction_cycles(h1, h2));
     info.instructions++;
     const std::uint32_t len = wide ? 4 : 2;
     const bool last = i + len >= size;
@@ -123,19 +123,9 @@ BlockCostCache::BlockCostCache(std::uint32_t flash_size, std::uint32_t sram_base
     : flash_size_(flash_size), sram_base_(sram_base), sram_size_(sram_size),
       flash_(flash_size / 2), sram_(sram_size / 2) {}
 
-BlockCostCache::Entry* BlockCostCache::slot(std::uint32_t a) {
-  if (a < flash_size_) return &flash_[a >> 1];
-  if (a - sram_base_ < sram_size_) return &sram_[(a - sram_base_) >> 1];
-  return nullptr;
-}
-
-const BlockInfo* BlockCostCache::find(std::uint32_t address, std::uint32_t size) const {
-  const Entry* e = slot(address);
-  return (e && e->size == size) ? &e->info : nullptr;
-}
-
 void BlockCostCache::store(std::uint32_t address, std::uint32_t size, const BlockInfo& info) {
-  if (Entry* e = slot(address)) *e = Entry{size, info};
+  if (size > 0xFFFF) return;
+  if (Entry* e = slot(address)) *e = Entry{std::uint16_t(size), info};
 }
 
 void BlockCostCache::clear() {

@@ -11,8 +11,9 @@
 
 namespace k7sim {
 
+// Kept small (8 bytes with the cache's size field) so the per-block lookup stays in cache.
 struct BlockInfo {
-  std::uint32_t cycles = 0;      // core cycles of the whole block
+  std::uint16_t cycles = 0;      // core cycles of the whole block (a block has at most 512 instructions)
   std::uint16_t instructions = 0;
   bool ends_with_wfi = false;    // last instruction is WFI (the core goes to sleep after it)
   bool ends_with_wfe = false;
@@ -30,16 +31,23 @@ class BlockCostCache {
  public:
   BlockCostCache(std::uint32_t flash_size, std::uint32_t sram_base, std::uint32_t sram_size);
   // nullptr when the address is not cached (or the cached block had another size).
-  const BlockInfo* find(std::uint32_t address, std::uint32_t size) const;
+  const BlockInfo* find(std::uint32_t address, std::uint32_t size) const {
+    const Entry* e = slot(address);
+    return (e && e->size == size) ? &e->info : nullptr;
+  }
   void store(std::uint32_t address, std::uint32_t size, const BlockInfo& info);
   void clear();
 
  private:
   struct Entry {
-    std::uint32_t size = 0;
+    std::uint16_t size = 0;  // 0 = empty (translated blocks are at most a few KB)
     BlockInfo info;
   };
-  Entry* slot(std::uint32_t address);
+  Entry* slot(std::uint32_t a) {
+    if (a < flash_size_) return &flash_[a >> 1];
+    if (a - sram_base_ < sram_size_) return &sram_[(a - sram_base_) >> 1];
+    return nullptr;
+  }
   const Entry* slot(std::uint32_t address) const { return const_cast<BlockCostCache*>(this)->slot(address); }
   std::uint32_t flash_size_, sram_base_, sram_size_;
   std::vector<Entry> flash_, sram_;

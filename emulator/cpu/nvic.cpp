@@ -26,11 +26,11 @@ Nvic::Nvic() {
     };
     const std::string n = std::to_string(w);
     bank_.define({"ISER" + n, kIser + 4 * w})
-        .on_read([=, this] { return bits_of([this](unsigned i) { return bool(irq_enabled_[i]); }); })
-        .on_write([=, this](std::uint32_t v) { for_bits(v, [this](unsigned i) { irq_enabled_[i] = true; }); update_pending_count(); });
+        .on_read([=, this] { return bits_of([this](unsigned i) { return bool(enabled_[exc::kFirstIrq + i]); }); })
+        .on_write([=, this](std::uint32_t v) { for_bits(v, [this](unsigned i) { enabled_[exc::kFirstIrq + i] = true; }); update_pending_count(); });
     bank_.define({"ICER" + n, kIcer + 4 * w})
-        .on_read([=, this] { return bits_of([this](unsigned i) { return bool(irq_enabled_[i]); }); })
-        .on_write([=, this](std::uint32_t v) { for_bits(v, [this](unsigned i) { irq_enabled_[i] = false; }); update_pending_count(); });
+        .on_read([=, this] { return bits_of([this](unsigned i) { return bool(enabled_[exc::kFirstIrq + i]); }); })
+        .on_write([=, this](std::uint32_t v) { for_bits(v, [this](unsigned i) { enabled_[exc::kFirstIrq + i] = false; }); update_pending_count(); });
     bank_.define({"ISPR" + n, kIspr + 4 * w})
         .on_read([=, this] { return bits_of([this](unsigned i) { return bool(pending_[exc::kFirstIrq + i]); }); })
         .on_write([=, this](std::uint32_t v) { for_bits(v, [this](unsigned i) { set_pending(exc::kFirstIrq + i); }); });
@@ -72,9 +72,10 @@ void Nvic::write(std::uint32_t offset, std::uint32_t value, unsigned size) { ban
 void Nvic::reset() {
   pending_.reset();
   active_.reset();
-  irq_enabled_.reset();
+  enabled_.reset();
+  for (unsigned e : {exc::kReset, exc::kNmi, exc::kHardFault, exc::kSvCall, exc::kDebugMonitor, exc::kPendSv, exc::kSysTick})
+    enabled_[e] = true;
   prio_.fill(0);
-  memfault_en_ = busfault_en_ = usagefault_en_ = false;
   prigroup_ = 0;
   // Lines keep their level: the devices driving them are reset separately and lower them.
   for (unsigned i = 0; i < kNumIrqs; ++i)
@@ -103,21 +104,13 @@ void Nvic::clear_pending(unsigned exception) {
   update_pending_count();
 }
 
-bool Nvic::enabled(unsigned exception) const {
-  if (exception >= exc::kFirstIrq) return irq_enabled_[exception - exc::kFirstIrq];
-  switch (exception) {
-    case exc::kMemManage: return memfault_en_;
-    case exc::kBusFault: return busfault_en_;
-    case exc::kUsageFault: return usagefault_en_;
-    default: return exception != 0;
-  }
-}
+bool Nvic::enabled(unsigned exception) const { return exception < kNumExceptions && enabled_[exception]; }
 
 void Nvic::set_fault_enabled(unsigned exception, bool on) {
-  if (exception == exc::kMemManage) memfault_en_ = on;
-  if (exception == exc::kBusFault) busfault_en_ = on;
-  if (exception == exc::kUsageFault) usagefault_en_ = on;
-  update_pending_count();
+  if (exception == exc::kMemManage || exception == exc::kBusFault || exception == exc::kUsageFault) {
+    enabled_[exception] = on;
+    update_pending_count();
+  }
 }
 
 int Nvic::priority(unsigned exception) const {
@@ -145,10 +138,8 @@ int Nvic::group_priority(unsigned exception) const { return group_of(priority(ex
 
 int Nvic::execution_priority(std::uint32_t primask, std::uint32_t basepri, std::uint32_t faultmask) const {
   int prio = kThreadPriority;
-  if (active_.any()) {
-    for (unsigned e = 1; e < kNumExceptions; ++e)
-      if (active_[e]) prio = std::min(prio, group_priority(e));
-  }
+  for (std::size_t e = active_._Find_first(); e < kNumExceptions; e = active_._Find_next(e))
+    prio = std::min(prio, group_priority(unsigned(e)));
   if ((basepri & kPriorityMask) != 0) prio = std::min(prio, group_of(int(basepri & kPriorityMask)));
   if (primask & 1) prio = std::min(prio, 0);
   if (faultmask & 1) prio = std::min(prio, -1);
@@ -156,25 +147,21 @@ int Nvic::execution_priority(std::uint32_t primask, std::uint32_t basepri, std::
 }
 
 unsigned Nvic::pending_candidate() const {
-  if (pending_count_ == 0) return 0;
+  if (!any_pending_) return 0;
   unsigned best = 0;
   int best_prio = 1 << 20;
-  for (unsigned e = 1; e < kNumExceptions; ++e) {
-    if (!pending_[e] || !enabled(e)) continue;
-    const int p = priority(e);
+  const auto takeable = pending_ & enabled_;
+  for (std::size_t e = takeable._Find_first(); e < kNumExceptions; e = takeable._Find_next(e)) {
+    const int p = priority(unsigned(e));
     if (p < best_prio) {  // strict: ties go to the lowest exception number
-      best = e;
+      best = unsigned(e);
       best_prio = p;
     }
   }
   return best;
 }
 
-bool Nvic::isr_pending() const {
-  for (unsigned i = 0; i < kNumIrqs; ++i)
-    if (pending_[exc::kFirstIrq + i]) return true;
-  return false;
-}
+bool Nvic::isr_pending() const { return (pending_ >> exc::kFirstIrq).any(); }
 
 void Nvic::activate(unsigned exception) {
   pending_[exception] = false;
@@ -188,12 +175,6 @@ void Nvic::deactivate(unsigned exception) {
   update_pending_count();
 }
 
-void Nvic::update_pending_count() {
-  // Count only what could be taken: pending and enabled.
-  unsigned n = 0;
-  for (unsigned e = 1; e < kNumExceptions; ++e)
-    if (pending_[e] && enabled(e)) ++n;
-  pending_count_ = n;
-}
+void Nvic::update_pending_count() { any_pending_ = (pending_ & enabled_).any(); }
 
 }  // namespace k7sim

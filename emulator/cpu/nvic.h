@@ -44,7 +44,10 @@ class Nvic : public MmioDevice {
   bool pending(unsigned exception) const { return pending_[exception]; }
   bool active(unsigned exception) const { return active_[exception]; }
   bool enabled(unsigned exception) const;
-  void set_irq_enabled(unsigned irq, bool on) { irq_enabled_[irq] = on; }
+  void set_irq_enabled(unsigned irq, bool on) {
+    enabled_[exc::kFirstIrq + irq] = on;
+    update_pending_count();
+  }
   // Fault handler enables (SHCSR MEMFAULTENA/BUSFAULTENA/USGFAULTENA).
   void set_fault_enabled(unsigned exception, bool on);
 
@@ -64,8 +67,8 @@ class Nvic : public MmioDevice {
   // Highest-priority pending and enabled exception (lowest priority value, then lowest number),
   // 0 when none.
   unsigned pending_candidate() const;
-  // Any pending exception at all (cheap check for the per-block hook).
-  bool any_pending() const { return pending_count_ != 0; }
+  // Any pending and enabled exception (cheap check for the per-block hook).
+  bool any_pending() const { return any_pending_; }
   // Number of active exceptions (for return-to-thread checks).
   unsigned active_count() const { return static_cast<unsigned>(active_.count()); }
 
@@ -84,11 +87,13 @@ class Nvic : public MmioDevice {
   std::string name_ = "NVIC";
   RegisterBank bank_{"NVIC"};
   std::bitset<kNumExceptions> pending_, active_;
-  std::bitset<kNumIrqs> irq_enabled_, lines_;
+  // Exceptions that can be taken when pending: external interrupts per ISER, the fault handlers
+  // per SHCSR, the other system exceptions always.
+  std::bitset<kNumExceptions> enabled_;
+  std::bitset<kNumIrqs> lines_;
   std::array<std::uint8_t, kNumExceptions> prio_{};
-  bool memfault_en_ = false, busfault_en_ = false, usagefault_en_ = false;
   unsigned prigroup_ = 0;
-  unsigned pending_count_ = 0;
+  bool any_pending_ = false;
 };
 
 }  // namespace k7sim

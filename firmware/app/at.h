@@ -55,7 +55,7 @@ struct k7_at_ctx {
 };
 
 /* Query form (AT+NAME): write a value into `value` and return K7_AT_OK_VALUE, or return K7_AT_OK /
- * an error. Set form (AT+NAME=args): `args` is the text after '=' (not NUL-padded, case as typed). */
+ * an error. Set form (AT+NAME=args): `args` is the NUL-terminated text after '=', case as typed. */
 typedef int (*k7_at_query_fn)(struct k7_at_ctx *ctx, char *value, size_t cap);
 typedef int (*k7_at_set_fn)(struct k7_at_ctx *ctx, const char *args, char *value, size_t cap);
 

@@ -81,9 +81,11 @@ struct clock_status clock_init(void)
                (MEMTIM_WS << SYSCTL_MEMTIM0_FWS_SHIFT) | (MEMTIM_BCHT << SYSCTL_MEMTIM0_FBCHT_SHIFT) |
                    (MEMTIM_WS << SYSCTL_MEMTIM0_EWS_SHIFT) | (MEMTIM_BCHT << SYSCTL_MEMTIM0_EBCHT_SHIFT));
 
-    /* 6. Run from the PLL: divider, new memory timing and the PLL in one write. */
-    reg_write(SYSCTL_RSCLKCFG, cfg | SYSCTL_RSCLKCFG_MEMTIMU | SYSCTL_RSCLKCFG_NEWFREQ |
-                                   SYSCTL_RSCLKCFG_USEPLL | (PLL_PSYSDIV << SYSCTL_RSCLKCFG_PSYSDIV_SHIFT));
+    /* 6. Run from the PLL: divider, new memory timing and the PLL in one write. NEWFREQ is not set
+     *    again here: the operating point was latched in step 3 and the PLL is locked on it; asking
+     *    for a re-lock while switching to the PLL would only stall or glitch the clock. */
+    reg_write(SYSCTL_RSCLKCFG, cfg | SYSCTL_RSCLKCFG_MEMTIMU | SYSCTL_RSCLKCFG_USEPLL |
+                                   (PLL_PSYSDIV << SYSCTL_RSCLKCFG_PSYSDIV_SHIFT));
 
     st.sysclk_hz = CLOCK_TARGET_HZ;
     return st;

@@ -1,11 +1,13 @@
 /*
- * SysTick runs from the system clock with a period of exactly 1 ms. The microsecond clock is
+ * SysTick runs from the system clock with a period of exactly 1 ms (RELOAD + 1 counts). The counter
+ * steps 1 -> 0 at a millisecond boundary (that step pends the interrupt), holds 0 for one count, then
+ * reloads: RELOAD, RELOAD - 1, ... 1, 0. Counts elapsed since the boundary are therefore
  *
- *   us = ticks * 1000 + (RELOAD - CURRENT) / cycles_per_us
+ *   CURRENT == 0 ? 0 : RELOAD + 1 - CURRENT
  *
- * read with interrupts masked. If the counter has wrapped but the tick interrupt has not run yet
- * (masked, or we are in a handler of equal/higher priority), ICSR.PENDSTSET is set: the pending
- * millisecond is added and CURRENT re-read, which is then known to be after the wrap.
+ * and us = ticks * 1000 + elapsed / cycles_per_us, read with interrupts masked. If a boundary has
+ * passed but the tick interrupt has not run yet (masked, or we are in a handler), ICSR.PENDSTSET is
+ * set: the pending millisecond is added and CURRENT re-read, which is then known to be after it.
  */
 #include "systime.h"
 
@@ -32,7 +34,7 @@ void systime_init(uint32_t sysclk_hz)
     reg_write(SYSTICK_CTRL, 0);
     reg_write(SYSTICK_RELOAD, reload);
     reg_write(SYSTICK_CURRENT, 0); /* any write clears CURRENT and COUNT */
-    systick_set_priority(0);       /* highest: the handler is two instructions */
+    systick_set_priority(0);       /* highest: the handler is a few instructions */
     reg_write(SYSTICK_CTRL, SYSTICK_CTRL_CLK_SRC | SYSTICK_CTRL_INTEN | SYSTICK_CTRL_ENABLE);
 }
 
@@ -48,7 +50,8 @@ uint64_t systime_us(void)
     if (cur > reload) { /* cannot happen on hardware; keeps the arithmetic sane */
         cur = reload;
     }
-    uint64_t us = ms * 1000u + (uint64_t)((reload - cur) / cycles_per_us);
+    uint32_t elapsed = cur == 0 ? 0 : reload + 1u - cur;
+    uint64_t us = ms * 1000u + (uint64_t)(elapsed / cycles_per_us);
     if (us < last_us) {
         us = last_us;
     }

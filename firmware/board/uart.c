@@ -12,6 +12,8 @@
  *     raised the time-out and ended the batch; so the error of an older byte is below one time-out
  *     (~3.2 byte times) and it can only make a gap look shorter, never longer.
  *   - Times never go backwards and two bytes are never closer than one frame time.
+ *   - The UART puts a character into the FIFO when it samples the stop bit, up to half a bit before
+ *     the stop bit ends; every stamp shares that offset, so gaps between bytes are unaffected.
  *
  * Consequence for the "+++" guard: an idle gap of at least 4 byte times (the default effective pack
  * time T1) is always longer than the time-out, so the byte before the gap and the "+" after it are in
