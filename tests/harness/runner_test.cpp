@@ -1,0 +1,197 @@
+// The scenario runner end to end on the reference firmware (scenario-format.md "Time semantics",
+// "Steps", "Results"), plus determinism: same inputs → same bytes at the same virtual times.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "harness/runner.h"
+#include "harness/scenario.h"
+
+using namespace k7sim;
+
+namespace {
+
+ScenarioResult run_text(const std::string& yaml, const std::string& firmware = K7SIM_FIRMWARE_ELF) {
+  std::vector<Scenario> s = load_scenario_text(yaml, "inline.yaml");
+  EXPECT_EQ(s.size(), 1u);
+  RunOptions opts;
+  opts.default_firmware = firmware;
+  return run_scenario(s.front(), opts);
+}
+
+const char* kEscape = R"(scenario: escape-for-test
+timeline:
+  - wait: 20ms
+  - mark: t0
+  - serial.write: {data: "+++"}
+  - expect.serial: {data: "a", within: 5ms}
+    mark: got-a
+  - serial.write: {data: "a"}
+  - expect.serial: {data: "+ok", within: 5ms}
+  - serial.write: {data: "AT+VER\r"}
+  - expect.serial: {data: {match: "^AT\\+VER\\r\\r\\n\\+OK=[^\\r]+\\r\\n$"}, within: 50ms}
+  - measure: {name: escape_reply, from: t0, to: got-a, max: 2ms}
+)";
+
+}  // namespace
+
+// Determinism (architecture.md): two runs give identical serial bytes, timestamps and console.
+TEST(Runner, TwoRunsAreIdenticalToTheTick) {
+  const ScenarioResult a = run_text(kEscape);
+  const ScenarioResult b = run_text(kEscape);
+  ASSERT_EQ(a.status, RunStatus::Passed) << a.failure;
+  ASSERT_EQ(a.serial.size(), b.serial.size());
+  ASSERT_GT(a.serial.size(), 10u);
+  for (std::size_t i = 0; i < a.serial.size(); ++i) {
+    EXPECT_EQ(a.serial[i].value, b.serial[i].value) << i;
+    EXPECT_EQ(a.serial[i].start, b.serial[i].start) << i;
+    EXPECT_EQ(a.serial[i].end, b.serial[i].end) << i;
+  }
+  ASSERT_EQ(a.console.size(), b.console.size());
+  for (std::size_t i = 0; i < a.console.size(); ++i) {
+    EXPECT_EQ(a.console[i].text, b.console[i].text);
+    EXPECT_EQ(a.console[i].at, b.console[i].at);
+  }
+  EXPECT_EQ(a.virtual_time, b.virtual_time);
+  ASSERT_EQ(a.measures.size(), 1u);
+  EXPECT_EQ(a.measures[0].value, b.measures[0].value);
+  EXPECT_TRUE(a.measures[0].ok);
+  EXPECT_GT(a.measures[0].value, 0u);
+}
+
+// expect.serial: other bytes before the expected ones fail the step, and the failure says what
+// was expected, what was seen (hex and text) and when.
+TEST(Runner, UnexpectedBytesFailWithExpectedAndSeen) {
+  const ScenarioResult r = run_text(R"(scenario: wrong-reply
+timeline:
+  - wait: 20ms
+  - serial.write: {data: "+++"}
+  - expect.serial: {data: "b", within: 5ms}
+)");
+  EXPECT_EQ(r.status, RunStatus::Failed);
+  EXPECT_NE(r.failure.find("expected 62"), std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("seen 61"), std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("inline.yaml:5:"), std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("t="), std::string::npos) << r.failure;
+}
+
+// within: the expectation must be complete no later than D after the step started.
+TEST(Runner, WithinDeadlineMissed) {
+  const ScenarioResult r = run_text(R"(scenario: too-slow
+timeline:
+  - wait: 20ms
+  - serial.write: {data: "+++"}
+  - expect.serial: {data: "a", within: 10us}
+)");
+  EXPECT_EQ(r.status, RunStatus::Failed);
+  EXPECT_NE(r.failure.find("within 10us"), std::string::npos) << r.failure;
+}
+
+// after: and not earlier than D after the step started.
+TEST(Runner, AfterRejectsAnEarlyReply) {
+  const ScenarioResult r = run_text(R"(scenario: too-fast
+timeline:
+  - wait: 20ms
+  - serial.write: {data: "+++"}
+  - expect.serial: {data: "a", within: 5ms, after: 3ms}
+)");
+  EXPECT_EQ(r.status, RunStatus::Failed);
+  EXPECT_NE(r.failure.find("not before 3ms"), std::string::npos) << r.failure;
+}
+
+// expect.none: silence for D; a byte inside the window fails.
+TEST(Runner, ExpectNoneSeesAByte) {
+  const ScenarioResult ok = run_text(R"(scenario: quiet
+timeline:
+  - expect.none: {on: serial, during: 500ms}
+)");
+  EXPECT_EQ(ok.status, RunStatus::Passed) << ok.failure;
+  const ScenarioResult bad = run_text(R"(scenario: noisy
+timeline:
+  - wait: 20ms
+  - serial.write: {data: "+++"}
+  - expect.none: {on: serial, during: 100ms}
+)");
+  EXPECT_EQ(bad.status, RunStatus::Failed);
+  EXPECT_NE(bad.failure.find("silence"), std::string::npos) << bad.failure;
+}
+
+// The scenario timeout bounds every wait.
+TEST(Runner, ScenarioTimeout) {
+  const ScenarioResult r = run_text(R"(scenario: never
+timeout: 1s
+timeline:
+  - expect.serial: {data: "never"}
+)");
+  EXPECT_EQ(r.status, RunStatus::Failed);
+  EXPECT_LE(r.virtual_time, 120'000'000u + 1'000'000u);
+}
+
+// parallel: branches run at once; the step ends when all have.
+TEST(Runner, ParallelBranches) {
+  const ScenarioResult r = run_text(R"(scenario: both-at-once
+timeline:
+  - wait: 20ms
+  - parallel:
+      - - serial.write: {data: "+++"}
+      - - expect.serial: {data: "a", within: 10ms}
+  - mark: done
+)");
+  EXPECT_EQ(r.status, RunStatus::Passed) << r.failure;
+  ASSERT_TRUE(r.marks.count("done"));
+}
+
+// Pins (k7-behaviour.md "Pins"): RST low for 250 ms reboots the module (second boot on the
+// console with the external reset cause); a 5 ms glitch does not.
+TEST(Runner, RstPulseRebootsAndGlitchDoesNot) {
+  auto boots = [](const ScenarioResult& r) {
+    int n = 0;
+    for (const auto& l : r.console) n += l.text.find("reset cause") != std::string::npos;
+    return n;
+  };
+  const ScenarioResult glitch = run_text(R"(scenario: rst-glitch
+timeline:
+  - wait: 60ms
+  - pin.pulse: {pin: rst, level: low, for: 5ms}
+  - wait: 100ms
+)");
+  ASSERT_EQ(glitch.status, RunStatus::Passed) << glitch.failure;
+  EXPECT_EQ(boots(glitch), 1);
+  const ScenarioResult reset = run_text(R"(scenario: rst-reset
+timeline:
+  - wait: 60ms
+  - pin.pulse: {pin: rst, level: low, for: 250ms}
+  - wait: 100ms
+)");
+  ASSERT_EQ(reset.status, RunStatus::Passed) << reset.failure;
+  EXPECT_EQ(boots(reset), 2);
+  bool ext = false;
+  for (const auto& l : reset.console) ext = ext || l.text.find("EXT") != std::string::npos;
+  EXPECT_TRUE(ext) << "the second boot reports the external (RST pin) reset";
+}
+
+// A firmware fault under a scenario fails the scenario with the fault report; the harness goes on.
+TEST(Runner, FirmwareFaultFailsTheScenario) {
+  const ScenarioResult r = run_text(R"(scenario: faulty
+timeline:
+  - wait: 10ms
+)", std::string(K7SIM_GUEST_DIR) + "/fault_unmapped_write.elf");
+  EXPECT_EQ(r.status, RunStatus::Failed);
+  ASSERT_TRUE(r.fault.has_value());
+  EXPECT_EQ(r.fault->kind, "bus fault");
+  EXPECT_NE(r.failure.find("write_to_nowhere"), std::string::npos) << r.failure;
+}
+
+// power: cycle = off 100 ms, then on: the firmware boots twice.
+TEST(Runner, PowerCycleBootsAgain) {
+  const ScenarioResult r = run_text(R"(scenario: power-cycle
+timeline:
+  - wait: 60ms
+  - power: cycle
+  - wait: 60ms
+)");
+  ASSERT_EQ(r.status, RunStatus::Passed) << r.failure;
+  int por = 0;
+  for (const auto& l : r.console) por += l.text.find("POR") != std::string::npos;
+  EXPECT_EQ(por, 2);
+}
