@@ -6,9 +6,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 third="$root/third_party"
 
-# Debian packages the project needs. dpkg-dev provides dpkg-source for the lwIP source package.
+# Debian packages the project needs (pkg-config finds Unicorn; it is not on a fresh image).
 packages=(libunicorn-dev verilator gcc-arm-none-eabi libnewlib-arm-none-eabi googletest libgtest-dev
-          libcxxopts-dev libyaml-cpp-dev cmake g++ make dpkg-dev xz-utils)
+          libcxxopts-dev libyaml-cpp-dev cmake g++ make pkg-config dpkg-dev xz-utils)
 
 say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
