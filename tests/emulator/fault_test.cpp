@@ -53,6 +53,16 @@ TEST(FaultReport, AccessToAGatedPeripheralNamesTheClock) {
   EXPECT_EQ(f->symbol.rfind("touch_uart1", 0), 0u) << f->symbol;
 }
 
+// An exception that cannot stack its frame (SP outside SRAM) locks the core up.
+TEST(FaultReport, StackingFailureIsALockup) {
+  GuestBoard g("fault_lockup");
+  ASSERT_EQ(g.run_us(1000), Board::StopReason::Fault);
+  const FaultReport* f = g.board.fault();
+  EXPECT_EQ(f->kind, "lockup");
+  EXPECT_NE(f->detail.find("0x10000000"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("MSP"), std::string::npos) << f->detail;
+}
+
 TEST(FaultReport, MissingFirmwareIsAClearError) {
   EXPECT_THROW(Board(Board::Config{"/nonexistent/firmware.elf"}), std::exception);
 }

@@ -93,4 +93,16 @@ TEST(NvicOnCore, GuestExceptionModel) {
   EXPECT_EQ(g.u32("group_no_preempt"), 1u);
   EXPECT_EQ(g.u32("psp_exc_return"), 0xFFFFFFFDu) << "thread on PSP, no FP context: EXC_RETURN 0xFFFFFFFD";
   EXPECT_EQ(g.u32("psp_ok"), 1u);
+  // B1.5.8: thread with an active FP context → 0xFFFFFFE9; nested in a handler that used the FPU →
+  // 0xFFFFFFE1 (both with the 26-word frame).
+  EXPECT_EQ(g.u32("irq0_exc_return"), 0xFFFFFFE9u);
+  EXPECT_EQ(g.u32("irq1_exc_return"), 0xFFFFFFE1u);
+}
+
+// VTOR is read at every exception entry (tm4c1294-facts.md §9 "honour it live").
+TEST(NvicOnCore, VtorRelocatedToSram) {
+  GuestBoard g("vtor_relocate");
+  ASSERT_EQ(g.run_us(10'000), Board::StopReason::Deadline) << (g.board.fault() ? g.board.fault()->text() : "");
+  EXPECT_EQ(g.u32("flash_ticks"), 3u);
+  EXPECT_GE(g.u32("sram_ticks"), 5u);
 }

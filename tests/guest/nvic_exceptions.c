@@ -23,6 +23,7 @@ volatile uint32_t basepri_blocked, basepri_passed, basepri_released;
 volatile uint32_t primask_blocked, primask_released;
 volatile uint32_t group_no_preempt;
 volatile uint32_t psp_exc_return, psp_ok;
+volatile uint32_t irq0_exc_return, irq1_exc_return;
 volatile uint32_t done;
 volatile float shared_f = 1.5f;
 
@@ -34,7 +35,14 @@ void SVC_Handler(void) { svc_seen++; log_event(11); }
 void PendSV_Handler(void) { log_event(14); }
 
 /* IRQ0 (priority 0x40): pends PendSV (lowest: tail-chains after us) and IRQ1 (0x20: preempts). */
+static inline uint32_t current_lr(void) {
+  uint32_t lr;
+  __asm__ volatile("mov %0, lr" : "=r"(lr));
+  return lr;
+}
+
 void IRQ0_Handler(void) {
+  irq0_exc_return = current_lr();
   float x = shared_f * 4.0f; /* uses S registers inside the handler */
   log_event(16);
   GUEST_REG32(SCB_ICSR) = 1u << 28;
@@ -43,7 +51,10 @@ void IRQ0_Handler(void) {
   log_event(160);
   fp_handler_result = (uint32_t)x;
 }
-void IRQ1_Handler(void) { log_event(17); }
+void IRQ1_Handler(void) {
+  irq1_exc_return = current_lr();
+  log_event(17);
+}
 void IRQ2_Handler(void) { basepri_released++; }  /* priority 0x60 */
 void IRQ3_Handler(void) { basepri_passed++; }    /* priority 0x20 */
 void IRQ4_Handler(void) { primask_released++; }
