@@ -365,7 +365,7 @@ bool Reader::expect_seq(const Field& f, const char* what) {
 }
 
 std::optional<std::string> Reader::substitute(const Field& f, const std::string& raw) {
-  if (raw.find('$') == std::string::npos) return raw;
+  if (!vars_ || raw.find('$') == std::string::npos) return raw;  // no vars_: the matrix itself
   std::string out;
   std::string used;
   std::size_t i = 0;
@@ -386,14 +386,12 @@ std::optional<std::string> Reader::substitute(const Field& f, const std::string&
     }
     std::string var = raw.substr(i + 2, close - i - 2);
     const std::string* value = nullptr;
-    if (vars_) {
-      for (const auto& [k, v] : *vars_) {
-        if (k == var) value = &v;
-      }
+    for (const auto& [k, v] : *vars_) {
+      if (k == var) value = &v;
     }
     if (!value) {
       std::string msg = "${" + var + "} is not a matrix variable";
-      if (!vars_ || vars_->empty()) {
+      if (vars_->empty()) {
         msg += " (this scenario has no matrix:)";
       } else {
         std::vector<std::string_view> names;

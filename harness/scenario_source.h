@@ -68,6 +68,7 @@ enum class StringUse { Text, Data, Regex };
 
 class Reader {
  public:
+  // `vars` null: no ${var} substitution at all (for reading the matrix itself).
   Reader(const Source& source, Diagnostics& diags, const Vars* vars);
 
   const Source& source() const { return source_; }

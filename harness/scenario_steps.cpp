@@ -256,7 +256,7 @@ class Timeline {
     parse_args(step, args, map ? &*map : nullptr, ctx, start_order, t, inner, has_inner, min_time);
 
     if (r_.error_count() != errors_before) {
-      // Keep names and marks the step would have made, to avoid follow-on errors.
+      // The step is dropped; names it made stay defined, which avoids follow-on errors.
       ++order_;
       return std::nullopt;
     }
@@ -1049,8 +1049,6 @@ class Timeline {
     std::string kind = s.substr(0, colon);
     std::string rest = s.substr(colon + 1);
     if (rest.empty()) return bad();
-    // Names are checked as if written as their own values (same position).
-    Field sub = f;
     auto check = [&](NameKind k, const std::string& name, std::string& out) {
       auto it = names_.find(name);
       if (it == names_.end() || it->second.kind != k) {
@@ -1083,7 +1081,6 @@ class Timeline {
     }
     a.peer = peer;
     a.port = *p;
-    (void)sub;
     return true;
   }
 

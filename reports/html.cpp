@@ -51,23 +51,20 @@ std::string timeline_svg(const ScenarioResult& r) {
     const double y_hi = 20 + p * lane_h + 5, y_lo = 20 + p * lane_h + 20;
     std::string path;
     bool level = true;
-    double last_x = left;
     bool started = false;
     for (const PinRecord& pr : r.pins) {
       if (pr.pin != lanes[p]) continue;
       const double px = x(pr.at);
       if (!started) {
         level = pr.level;
-        path = "M" + fmt("%.2f", left) + "," + fmt("%.1f", level ? y_hi : y_lo);
+        path = fmt("M%.2f", left);
+        path += fmt(",%.1f", level ? y_hi : y_lo);
         started = true;
-        last_x = px;
         continue;
       }
       path += " H" + fmt("%.2f", px) + " V" + fmt("%.1f", pr.level ? y_hi : y_lo);
       level = pr.level;
-      last_x = px;
     }
-    (void)last_x;
     if (started) {
       path += " H" + fmt("%.2f", width - right);
       s << "<path d='" << path << "' class='pin'/>";

@@ -29,7 +29,12 @@ std::string json_escape(const std::string& s) {
 }
 
 namespace {
-std::string q(const std::string& s) { return "\"" + json_escape(s) + "\""; }
+std::string q(const std::string& s) {
+  std::string out(1, '"');
+  out += json_escape(s);
+  out.push_back('"');
+  return out;
+}
 std::string num_us(Cycles t) {
   char b[32];
   std::snprintf(b, sizeof b, "%.3f", ticks_to_us(t));

@@ -20,7 +20,9 @@ struct GuestBoard {
     auto a = board.symbol_address(symbol);
     EXPECT_TRUE(a.has_value()) << "no symbol " << symbol;
     std::uint32_t v = 0;
-    if (a) EXPECT_TRUE(board.read_memory(*a + 4 * index, &v, 4));
+    if (a) {
+      EXPECT_TRUE(board.read_memory(*a + 4 * index, &v, 4));
+    }
     return v;
   }
 };

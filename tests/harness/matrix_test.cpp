@@ -104,6 +104,14 @@ matrix:
       << "$${ is a literal ${; a lone $ stays";
 }
 
+// Decision (docs/scenarios.md matrix): matrix values are taken literally (no ${...} inside them).
+TEST(MatrixSubstitution, MatrixValuesAreLiteral) {
+  auto list = load_scenario_text("scenario: lit\ntitle: ${v}\nmatrix:\n  v: [\"${x}\"]\n", "m.yaml");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].title, "${x}");
+  EXPECT_EQ(list[0].name, "lit[v=${x}]");
+}
+
 // A file without matrix: is one scenario named by its identifier.
 TEST(MatrixExpansion, NoMatrixMeansOneScenario) {
   auto list = load_scenario_text("scenario: single\n", "m.yaml");

@@ -202,7 +202,6 @@ struct Outcome {
 };
 
 void load_and_check(const std::string& text, Outcome& outcome) {
-  if (const char* dump = std::getenv("TMP_FUZZ_DUMP")) { FILE* f = std::fopen(dump, "wb"); std::fwrite(text.data(), 1, text.size(), f); std::fclose(f); }
   static const std::regex kWellFormed("^fuzz\\.yaml:([0-9]+):([0-9]+): [^\\n]+$");
   try {
     auto list = load_scenario_text(text, "fuzz.yaml");

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "harness/scenario.h"
 
@@ -546,6 +547,50 @@ TEST(ScenarioFiles, LoadFromDiskAndFindFiles) {
     EXPECT_EQ(std::string(e.what()), (dir / "nope.yaml").string() + ": no such file");
   }
   fs::remove_all(dir);
+}
+
+// docs/scenarios.md: every YAML example of the scenario reference loads (step snippets are placed
+// in a timeline that declares the peer pc and the names c1, srv and u1 they use).
+TEST(ScenarioDocs, EveryExampleOfTheReferenceLoads) {
+  std::ifstream in(std::string(K7SIM_SOURCE_DIR) + "/docs/scenarios.md");
+  ASSERT_TRUE(in) << "docs/scenarios.md not found";
+  std::string line, block;
+  bool inside = false;
+  int examples = 0;
+  int block_line = 0, line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!inside && line == "```yaml") {
+      inside = true;
+      block.clear();
+      block_line = line_no;
+      continue;
+    }
+    if (inside && line == "```") {
+      inside = false;
+      std::string text = block;
+      if (text.rfind("scenario:", 0) != 0) {
+        std::string steps;
+        std::istringstream lines(block);
+        for (std::string l; std::getline(lines, l);) steps += "  " + l + "\n";
+        text = "scenario: doc-example\n"
+               "network: {peers: [{name: pc, ip: 192.168.0.201}]}\n"
+               "timeline:\n"
+               "  - tcp.connect: {from: pc, to: 23, as: c1}\n"
+               "  - tcp.listen: {peer: pc, port: 8234, as: srv}\n"
+               "  - udp.bind: {peer: pc, port: 20108, as: u1}\n" + steps;
+      }
+      try {
+        load_scenario_text(text, "docs/scenarios.md@" + std::to_string(block_line));
+      } catch (const ScenarioError& e) {
+        ADD_FAILURE() << "example at docs/scenarios.md line " << block_line << ":\n" << e.all() << text;
+      }
+      ++examples;
+      continue;
+    }
+    if (inside) block += line + "\n";
+  }
+  EXPECT_GE(examples, 10);
 }
 
 TEST(ScenarioSteps, StepNamesRoundTrip) {
