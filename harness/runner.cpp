@@ -94,7 +94,9 @@ class Engine {
   const RunOptions& opts_;
   std::unique_ptr<Board> board_;
   std::unique_ptr<SerialHost> serial_;
-  std::mt19937_64 rng_;
+  // Random data: one generator for what the host sends and one, seeded the same, for what it
+  // expects, so that the k-th {random: N} expected is the k-th {random: N} sent (an echo test).
+  std::mt19937_64 send_rng_, expect_rng_;
   Cycles t0_ = 0;
   std::size_t serial_consumed_ = 0;  // received characters consumed by expect.serial
   ScenarioResult res_;
@@ -187,7 +189,7 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
     }
     case StepKind::SerialWrite: {
       const auto& w = st.get<SerialWriteArgs>();
-      a.until = serial_->send(expand(w.data, rng_), w.gap);
+      a.until = serial_->send(expand(w.data, send_rng_), w.gap);
       break;
     }
     case StepKind::SerialBreak:
@@ -195,7 +197,7 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
       break;
     case StepKind::ExpectSerial: {
       const auto& e = st.get<ExpectSerialArgs>();
-      if (!e.data.is_match()) a.expected = expand(e.data, rng_);
+      if (!e.data.is_match()) a.expected = expand(e.data, expect_rng_);
       a.until = st.within ? now + *st.within : t0_ + sc_.timeout;
       break;
     }
@@ -449,7 +451,8 @@ ScenarioResult Engine::run() {
   res_.file = sc_.file;
   res_.title = sc_.title;
   res_.tags = sc_.tags;
-  rng_.seed(sc_.seed);
+  send_rng_.seed(sc_.seed);
+  expect_rng_.seed(sc_.seed);
 
   std::string fw = sc_.device.firmware_path.empty() ? opts_.default_firmware : sc_.device.firmware_path;
   if (!opts_.firmware_override.empty()) fw = opts_.firmware_override;
@@ -463,6 +466,11 @@ ScenarioResult Engine::run() {
   if (sc_.setup.present) {
     res_.status = RunStatus::Error;
     res_.failure = sc_.loc.str() + ": setup.at is valid scenario syntax but this version of k7sim cannot run it yet";
+    return res_;
+  }
+  if (sc_.serial.model == SerialModel::Rtl) {
+    res_.status = RunStatus::Error;
+    res_.failure = sc_.loc.str() + ": serial: {model: rtl} needs the UART RTL line, which this version cannot run yet";
     return res_;
   }
   if (sc_.device.flash != "factory") {

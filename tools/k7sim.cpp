@@ -3,14 +3,24 @@
 // Exit codes: 0 all passed, 1 a scenario failed, 2 usage or file error (nothing run).
 #include <cxxopts.hpp>
 
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <map>
 #include <iostream>
+#include <functional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/recorders.h"
+#include "harness/result_io.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
 #include "reports/reports.h"
@@ -84,8 +94,92 @@ void print_failure(const ScenarioResult& r) {
   }
 }
 
+// One process per scenario (lwIP keeps global state per process), at most `jobs` at a time. A
+// worker that dies becomes an ERROR result; the run goes on.
+bool run_in_workers(const std::vector<Scenario>& scenarios, const RunOptions& opts, unsigned jobs,
+                    const std::function<bool(std::size_t, ScenarioResult)>& complete) {
+  struct Worker {
+    pid_t pid;
+    int fd;
+    std::size_t index;
+    std::string bytes;
+  };
+  std::vector<Worker> active;
+  std::size_t next = 0;
+  std::signal(SIGPIPE, SIG_IGN);
+  while (next < scenarios.size() || !active.empty()) {
+    while (next < scenarios.size() && active.size() < jobs) {
+      int fds[2];
+      if (pipe(fds) != 0) {
+        std::perror("k7sim: pipe");
+        return false;
+      }
+      std::cout.flush();
+      const pid_t pid = fork();
+      if (pid < 0) {
+        std::perror("k7sim: fork");
+        return false;
+      }
+      if (pid == 0) {
+        close(fds[0]);
+        const std::string out = serialize_result(run_scenario(scenarios[next], opts));
+        std::size_t off = 0;
+        while (off < out.size()) {
+          const ssize_t n = write(fds[1], out.data() + off, out.size() - off);
+          if (n <= 0) _exit(3);
+          off += std::size_t(n);
+        }
+        close(fds[1]);
+        _exit(0);
+      }
+      close(fds[1]);
+      active.push_back({pid, fds[0], next, {}});
+      ++next;
+    }
+    std::vector<pollfd> pfds;
+    for (const Worker& w : active) pfds.push_back({w.fd, POLLIN, 0});
+    if (poll(pfds.data(), pfds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      std::perror("k7sim: poll");
+      return false;
+    }
+    for (std::size_t i = pfds.size(); i-- > 0;) {
+      if (!(pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      Worker& w = active[i];
+      char buf[65536];
+      const ssize_t n = read(w.fd, buf, sizeof buf);
+      if (n > 0) {
+        w.bytes.append(buf, std::size_t(n));
+        continue;
+      }
+      close(w.fd);
+      int status = 0;
+      waitpid(w.pid, &status, 0);
+      ScenarioResult r;
+      try {
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("");
+        r = deserialize_result(w.bytes);
+      } catch (const std::exception&) {
+        const Scenario& sc = scenarios[w.index];
+        r.name = sc.name;
+        r.file = sc.file;
+        r.title = sc.title;
+        r.status = RunStatus::Error;
+        r.failure = WIFSIGNALED(status) ? "the worker process running this scenario died (signal " +
+                                              std::to_string(WTERMSIG(status)) + "): a bug in k7sim, please report it"
+                                        : "the worker process running this scenario failed (exit status " +
+                                              std::to_string(WEXITSTATUS(status)) + ")";
+      }
+      const std::size_t index = w.index;
+      active.erase(active.begin() + long(i));
+      if (!complete(index, std::move(r))) return false;
+    }
+  }
+  return true;
+}
+
 int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware, const std::string& report_dir,
-            const std::vector<std::string>& tags, const char* argv0) {
+            const std::vector<std::string>& tags, unsigned jobs, const std::string& shard, const char* argv0) {
   // Load and validate everything first: a bad file stops the run before anything executes.
   std::vector<Scenario> scenarios;
   try {
@@ -105,6 +199,21 @@ int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware,
     }
     scenarios = std::move(kept);
   }
+  if (!shard.empty()) {
+    // --shard i/N (i from 1 to N): every N-th scenario starting with the i-th, so that N CI jobs
+    // split one suite without overlap.
+    unsigned i = 0, n = 0;
+    char slash = 0;
+    std::istringstream in(shard);
+    if (!(in >> i >> slash >> n) || slash != '/' || !in.eof() || n == 0 || i == 0 || i > n) {
+      std::cerr << "k7sim: --shard takes i/N with 1 <= i <= N, e.g. --shard 2/4 (got '" << shard << "')\n";
+      return 2;
+    }
+    std::vector<Scenario> kept;
+    for (std::size_t k = 0; k < scenarios.size(); ++k)
+      if (k % n == i - 1) kept.push_back(std::move(scenarios[k]));
+    scenarios = std::move(kept);
+  }
   if (scenarios.empty()) {
     std::cerr << "k7sim: no scenario to run\n";
     return 2;
@@ -121,25 +230,39 @@ int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware,
   RunSummary summary;
   summary.firmware = fw_shown;
   summary.version = K7SIM_VERSION;
-  std::size_t index = 0;
-  for (const Scenario& s : scenarios) {
-    ++index;
-    ScenarioResult r = run_scenario(s, opts);
-    char line[256];
-    std::snprintf(line, sizeof line, "[%zu/%zu] %-5s %-44s virtual %9.3f ms  wall %7.3f s", index, scenarios.size(),
-                  to_string(r.status), r.name.c_str(), ticks_to_us(r.virtual_time) / 1000, r.wall_seconds);
-    std::cout << line << "\n";
-    if (r.status != RunStatus::Passed) print_failure(r);
-    std::cout.flush();
-    if (!report_dir.empty()) {
-      try {
-        write_artefacts(r, report_dir);
-      } catch (const std::exception& e) {
-        std::cerr << "k7sim: " << e.what() << "\n";
-        return 2;
+  std::size_t printed = 0;
+  std::map<std::size_t, ScenarioResult> done;
+  // Results are printed and reported in scenario order, whatever order the workers finish in.
+  auto complete = [&](std::size_t index, ScenarioResult r) -> bool {
+    done.emplace(index, std::move(r));
+    while (done.count(printed)) {
+      ScenarioResult& res = done[printed];
+      char line[256];
+      std::snprintf(line, sizeof line, "[%zu/%zu] %-5s %-44s virtual %9.3f ms  wall %7.3f s", printed + 1,
+                    scenarios.size(), to_string(res.status), res.name.c_str(), ticks_to_us(res.virtual_time) / 1000,
+                    res.wall_seconds);
+      std::cout << line << "\n";
+      if (res.status != RunStatus::Passed) print_failure(res);
+      std::cout.flush();
+      if (!report_dir.empty()) {
+        try {
+          write_artefacts(res, report_dir);
+        } catch (const std::exception& e) {
+          std::cerr << "k7sim: " << e.what() << "\n";
+          return false;
+        }
       }
+      summary.results.push_back(std::move(res));
+      done.erase(printed);
+      ++printed;
     }
-    summary.results.push_back(std::move(r));
+    return true;
+  };
+  if (jobs <= 1) {
+    for (std::size_t i = 0; i < scenarios.size(); ++i)
+      if (!complete(i, run_scenario(scenarios[i], opts))) return 2;
+  } else if (!run_in_workers(scenarios, opts, jobs, complete)) {
+    return 2;
   }
 
   int failed = 0;
@@ -184,6 +307,8 @@ int main(int argc, char** argv) {
       ("firmware", "firmware ELF to run instead of each scenario's device.firmware", cxxopts::value<std::string>()->default_value(""))
       ("report-dir", "write junit.xml, report.json, report.html and per-scenario logs/vcd/pcap here", cxxopts::value<std::string>()->default_value(""))
       ("tag", "run only scenarios with this tag (repeatable)", cxxopts::value<std::vector<std::string>>())
+      ("j,jobs", "run up to N scenarios at once, one process each", cxxopts::value<unsigned>()->default_value("1"))
+      ("shard", "run only shard i of N (1 <= i <= N) of the selected scenarios", cxxopts::value<std::string>()->default_value(""))
       ("command", "command", cxxopts::value<std::string>())
       ("inputs", "scenario files or directories", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"command", "inputs"});
@@ -217,6 +342,11 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> tags;
   if (args.count("tag")) tags = args["tag"].as<std::vector<std::string>>();
+  const unsigned jobs = args["jobs"].as<unsigned>();
+  if (jobs == 0) {
+    std::cerr << "k7sim: --jobs must be at least 1\n";
+    return 2;
+  }
   return cmd_run(args["inputs"].as<std::vector<std::string>>(), args["firmware"].as<std::string>(),
-                 args["report-dir"].as<std::string>(), tags, argv[0]);
+                 args["report-dir"].as<std::string>(), tags, jobs, args["shard"].as<std::string>(), argv[0]);
 }
