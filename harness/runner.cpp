@@ -1,6 +1,7 @@
 #include "harness/runner.h"
 
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <memory>
 #include <random>
@@ -89,11 +90,17 @@ class Engine {
 
   // Serial expectations.
   bool check_expect_serial(Active& a);
+  // setup: the configuration a user would type before t=0. Returns "" or what went wrong.
+  std::string run_setup();
+  // Run until `done()` holds or `limit` passes; false on timeout or a firmware fault.
+  bool run_while(const std::function<bool()>& done, Cycles limit);
 
   const Scenario& sc_;
   const RunOptions& opts_;
   std::unique_ptr<Board> board_;
   std::unique_ptr<SerialHost> serial_;
+  std::unique_ptr<SerialHost> setup_serial_;  // lives as long as the board: the board keeps its observer
+  std::size_t reset_count_ = 0;
   // Random data: one generator for what the host sends and one, seeded the same, for what it
   // expects, so that the k-th {random: N} expected is the k-th {random: N} sent (an echo test).
   std::mt19937_64 send_rng_, expect_rng_;
@@ -445,6 +452,71 @@ Cycles Engine::wake_time(const Cursor& c) const {
   return t;
 }
 
+bool Engine::run_while(const std::function<bool()>& done, Cycles limit) {
+  while (!done()) {
+    if (board_->now() >= limit) return false;
+    if (board_->run_until(limit) == Board::StopReason::Fault) return false;
+  }
+  return true;
+}
+
+// setup: (scenario-format.md "Top level"): entered over the serial port the way a user would:
+// "+++", "a", each command (each must answer +OK), then AT+Z, and wait until the module is up again.
+std::string Engine::run_setup() {
+  constexpr Cycles kBootAllowance = 200 * (kTickHz / 1000);  // before "+++" and after the restart
+  constexpr Cycles kReplyLimit = 2 * kTickHz;
+  setup_serial_ = std::make_unique<SerialHost>(*board_, sc_.setup.line, 0.0, board_->now());
+  SerialHost& host = *setup_serial_;
+  host.on_receive([this] { board_->request_stop(); });
+  auto text_since = [&host](std::size_t from) {
+    std::string t;
+    for (std::size_t i = from; i < host.received().size(); ++i) t.push_back(char(host.received()[i].value));
+    return t;
+  };
+  auto seen = [&](std::size_t from) { return "seen \"" + escape_bytes(reinterpret_cast<const std::uint8_t*>(text_since(from).data()), text_since(from).size()) + "\""; };
+  auto fault_text = [this]() { return board_->fault() ? "\n" + board_->fault()->text() : std::string(); };
+  auto exchange = [&](const std::string& send, const std::string& want, const std::string& what) -> std::string {
+    const std::size_t from = host.received().size();
+    host.send(std::vector<std::uint8_t>(send.begin(), send.end()), 0);
+    const Cycles limit = board_->now() + kReplyLimit;
+    const bool ok = run_while([&] { return text_since(from).find(want) != std::string::npos; }, limit);
+    if (!ok) return "setup: " + what + ": expected \"" + escape_bytes(reinterpret_cast<const std::uint8_t*>(want.data()), want.size()) +
+                    "\" within 2s, " + seen(from) + fault_text();
+    return "";
+  };
+  run_while([] { return false; }, board_->now() + kBootAllowance);
+  if (board_->fault()) return "setup: the firmware faulted while booting" + fault_text();
+  std::string problem = exchange("+++", "a", "entering AT mode (+++)");
+  if (problem.empty()) problem = exchange("a", "+ok", "entering AT mode (a)");
+  if (!problem.empty()) return problem;
+  std::vector<std::string> commands = sc_.setup.at;
+  commands.push_back("AT+Z");
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    const std::string where = i < sc_.setup.at_locs.size() ? sc_.setup.at_locs[i].str() + ": " : "";
+    const std::size_t from = host.received().size();
+    const std::string cmd = commands[i] + "\r";
+    host.send(std::vector<std::uint8_t>(cmd.begin(), cmd.end()), 0);
+    const Cycles limit = board_->now() + kReplyLimit;
+    auto answered = [&] {
+      const std::string t = text_since(from);
+      return t.find("\r\n+OK") != std::string::npos || t.find("\r\n+ERR") != std::string::npos;
+    };
+    if (!run_while(answered, limit)) return where + "setup: " + commands[i] + " got no reply within 2s, " + seen(from) + fault_text();
+    // Let the rest of the reply line arrive.
+    run_while([&] { return text_since(from).rfind("\r\n") > text_since(from).find("\r\n+"); }, board_->now() + kReplyLimit);
+    if (text_since(from).find("\r\n+OK") == std::string::npos)
+      return where + "setup: " + commands[i] + " was refused, " + seen(from);
+  }
+  // AT+Z: the module restarts once its reply is out; wait for the reset, then for it to boot.
+  const std::size_t resets_before = reset_count_;
+  if (!run_while([&] { return reset_count_ > resets_before; }, board_->now() + kReplyLimit))
+    return "setup: AT+Z answered +OK but the module did not restart within 2s" + fault_text();
+  run_while([] { return false; }, board_->now() + kBootAllowance);
+  if (board_->fault()) return "setup: the firmware faulted after AT+Z" + fault_text();
+  host.detach();
+  return "";
+}
+
 ScenarioResult Engine::run() {
   const auto wall_start = std::chrono::steady_clock::now();
   res_.name = sc_.name;
@@ -463,11 +535,6 @@ ScenarioResult Engine::run() {
     res_.failure = e.what();
     return res_;
   }
-  if (sc_.setup.present) {
-    res_.status = RunStatus::Error;
-    res_.failure = sc_.loc.str() + ": setup.at is valid scenario syntax but this version of k7sim cannot run it yet";
-    return res_;
-  }
   if (sc_.serial.model == SerialModel::Rtl) {
     res_.status = RunStatus::Error;
     res_.failure = sc_.loc.str() + ": serial: {model: rtl} needs the UART RTL line, which this version cannot run yet";
@@ -479,6 +546,19 @@ ScenarioResult Engine::run() {
     return res_;
   }
 
+  board_->on_reset([this](std::uint32_t) { ++reset_count_; });
+  if (sc_.setup.present) {
+    board_->power_on();
+    const std::string problem = run_setup();
+    if (!problem.empty()) {
+      res_.status = board_->fault() ? RunStatus::Failed : RunStatus::Error;
+      res_.failure = problem;
+      res_.failure_where = sc_.loc.str();
+      if (board_->fault()) res_.fault = *board_->fault();
+      res_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      return res_;
+    }
+  }
   t0_ = board_->now();
   SerialFormat line = sc_.serial.line;
   serial_ = std::make_unique<SerialHost>(*board_, line, sc_.serial.baud_error_percent, t0_);
@@ -504,7 +584,7 @@ ScenarioResult Engine::run() {
     }
   });
 
-  board_->power_on();
+  if (!sc_.setup.present) board_->power_on();
   Cursor root;
   if (!sc_.timeline.empty()) root.frames.push_back({&sc_.timeline, 0, 1});
   const Cycles hard_end = t0_ + sc_.timeout;

@@ -11,7 +11,7 @@ SerialHost::SerialHost(Board& board, SerialFormat format, double baud_error_perc
   line_free_ = board.now();
   board_.on_module_tx([this](const SerialFrame& f) {
     // The module's character is complete when its last stop bit ends; look at it then.
-    board_.events().schedule_at(f.end(), [this, f] { deliver(f); });
+    if (attached_) board_.events().schedule_at(f.end(), [this, f] { deliver(f); });
   });
 }
 
@@ -107,6 +107,7 @@ SerialRecord SerialHost::decode(const SerialFrame& f) const {
 }
 
 void SerialHost::deliver(const SerialFrame& f) {
+  if (!attached_) return;
   SerialRecord r = decode(f);
   received_.push_back(r);
   log_.push_back(r);

@@ -32,6 +32,8 @@ class SerialHost {
   void on_receive(std::function<void()> fn) { on_receive_ = std::move(fn); }
 
   double bit_ticks() const { return bit_ticks_; }
+  // A detached host no longer listens (the setup phase's host, once the timeline's takes over).
+  void detach() { attached_ = false; }
   const SerialFormat& format() const { return format_; }
 
  private:
@@ -45,6 +47,7 @@ class SerialHost {
   Cycles line_free_ = 0;
   std::vector<SerialRecord> received_, log_;
   std::function<void()> on_receive_;
+  bool attached_ = true;
 };
 
 }  // namespace k7sim

@@ -126,6 +126,7 @@ struct Board::Impl {
   std::optional<bool> rst_drive;
   EventId rst_filter_event = kNoEvent;
   std::vector<std::function<void(const SerialFrame&)>> module_tx_observers, console_tx_observers;
+  std::vector<std::function<void(std::uint32_t)>> reset_observers;
   std::deque<std::string> trace;
 
   void note(const std::string& what) {
@@ -304,6 +305,7 @@ void Board::Impl::reset_chip(std::uint32_t cause) {
     fault = r;
   }
   note(std::string("reset (") + ((cause & SysCtl::kRescPor) ? "power-on" : (cause & SysCtl::kRescExt) ? "RST pin" : "software") + ")");
+  for (auto& o : reset_observers) o(cause);
 }
 
 void Board::Impl::request_reset(std::uint32_t cause) {
@@ -434,6 +436,7 @@ bool Board::level(ModulePin pin) const { return impl_->pin(pin).level(); }
 Line& Board::line(ModulePin pin) { return impl_->pin(pin); }
 
 void Board::on_module_tx(std::function<void(const SerialFrame&)> fn) { impl_->module_tx_observers.push_back(std::move(fn)); }
+void Board::on_reset(std::function<void(std::uint32_t)> fn) { impl_->reset_observers.push_back(std::move(fn)); }
 void Board::on_console_tx(std::function<void(const SerialFrame&)> fn) { impl_->console_tx_observers.push_back(std::move(fn)); }
 
 void Board::module_rx(const SerialFrame& frame) {

@@ -70,6 +70,9 @@ class Board {
   // Serial. Frames the module puts on TXD / the console UART puts on its TX, reported when
   // their start bit begins. module_rx() puts a host frame on RXD starting now (frame.start == now()).
   void on_module_tx(std::function<void(const SerialFrame&)> fn);
+  // Called after every chip reset (power-on, RST pin, software, watchdog) with the RESC bits of
+  // that reset's cause.
+  void on_reset(std::function<void(std::uint32_t cause)> fn);
   void on_console_tx(std::function<void(const SerialFrame&)> fn);
   void module_rx(const SerialFrame& frame);
 

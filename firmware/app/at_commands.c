@@ -2,7 +2,7 @@
  * AT command handlers. One entry per command of §5.3.4: name, flags, query handler (the bare
  * "AT+NAME" form), set handler ("AT+NAME=..."). A missing handler makes that form answer -3.
  *
- * Implemented in this slice: E, VER, ENTM. The remaining §5.3.4 commands are added here as entries.
+ * Implemented: E, Z, VER, ENTM. The remaining §5.3.4 commands are added here as entries.
  */
 #include "at_commands.h"
 
@@ -49,10 +49,20 @@ static int entm_run(struct k7_at_ctx *ctx, char *out, size_t cap)
     return K7_AT_OK;
 }
 
+/* AT+Z (§5.3.5 2): reply +OK, then restart once the reply has left the serial port. */
+static int z_run(struct k7_at_ctx *ctx, char *out, size_t cap)
+{
+    (void)out;
+    (void)cap;
+    ctx->after = K7_AT_AFTER_RESTART;
+    return K7_AT_OK;
+}
+
 const struct k7_at_command k7_at_commands[] = {
     {"E", 0, e_query, e_set},
     {"ENTM", 0, entm_run, NULL},
     {"VER", 0, ver_query, NULL},
+    {"Z", 0, z_run, NULL},
 };
 
 const size_t k7_at_command_count = sizeof k7_at_commands / sizeof k7_at_commands[0];

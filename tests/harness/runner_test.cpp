@@ -195,3 +195,34 @@ timeline:
   for (const auto& l : r.console) por += l.text.find("POR") != std::string::npos;
   EXPECT_EQ(por, 2);
 }
+
+// setup: (scenario-format.md "Top level"): "+++", "a", each command checked for +OK, then AT+Z
+// and the wait until the module is up again; t=0 of the timeline comes after that.
+TEST(Runner, SetupEntersAtModeAndRestarts) {
+  const ScenarioResult r = run_text(R"(scenario: with-setup
+setup:
+  at:
+    - AT+E=ON
+timeline:
+  - wait: 10ms
+  - serial.write: {data: "+++"}
+  - expect.serial: {data: "a", within: 5ms}
+)");
+  ASSERT_EQ(r.status, RunStatus::Passed) << r.failure;
+  // The module restarted after setup's AT+Z: a software reset, before t=0 of the timeline.
+  ASSERT_FALSE(r.serial.empty());
+  EXPECT_GE(r.serial.front().start, 10u * 120'000u) << "setup traffic is not part of the timeline's log";
+}
+
+TEST(Runner, SetupCommandRefusedNamesTheCommand) {
+  const ScenarioResult r = run_text(R"(scenario: bad-setup
+setup:
+  at:
+    - AT+NOSUCH=1
+timeline:
+  - wait: 10ms
+)");
+  EXPECT_EQ(r.status, RunStatus::Error);
+  EXPECT_NE(r.failure.find("inline.yaml:4:7: setup: AT+NOSUCH=1 was refused"), std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("+ERR=-2"), std::string::npos) << r.failure;
+}
