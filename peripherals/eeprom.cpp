@@ -116,6 +116,8 @@ void Eeprom::abort_in_flight() {
 
 void Eeprom::power_loss() {
   abort_in_flight();
+  bank_.reset();
+  block_ = offset_ = 0;
   done_ = 0;
 }
 

@@ -2,6 +2,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -86,6 +88,50 @@ std::string timeline_svg(const ScenarioResult& r) {
   return s.str();
 }
 
+// Histogram of one measure over the whole run (every repeat, scenario and matrix cell), with the
+// limit drawn as a line when the measure has one.
+std::string histogram_svg(const std::string& name, std::vector<Cycles> values, std::optional<Cycles> limit) {
+  std::sort(values.begin(), values.end());
+  const double w = 520, h = 180, left = 50, bottom = 30, top = 26, right = 12;
+  const double lo_us = ticks_to_us(values.front());
+  double hi_us = ticks_to_us(values.back());
+  if (limit) hi_us = std::max(hi_us, ticks_to_us(*limit));
+  if (hi_us <= lo_us) hi_us = lo_us + 1.0;
+  const int bins = std::clamp(int(std::sqrt(double(values.size())) * 2), 5, 40);
+  std::vector<int> count(bins, 0);
+  for (Cycles v : values) {
+    int b = int((ticks_to_us(v) - lo_us) / (hi_us - lo_us) * bins);
+    count[std::clamp(b, 0, bins - 1)]++;
+  }
+  const int peak = *std::max_element(count.begin(), count.end());
+  auto x_of = [&](double us) { return left + (w - left - right) * (us - lo_us) / (hi_us - lo_us); };
+  std::ostringstream o;
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='" << h << "' class='hist'>";
+  const double median = ticks_to_us(values[values.size() / 2]);
+  o << "<text x='" << left << "' y='16' class='htitle'>" << xml_escape(name) << " (" << values.size() << " values; min "
+    << fmt("%.3f", lo_us) << " us, median " << fmt("%.3f", median) << " us, max " << fmt("%.3f", ticks_to_us(values.back()))
+    << " us)</text>";
+  const double plot_h = h - top - bottom, bw = (w - left - right) / bins;
+  for (int b = 0; b < bins; ++b) {
+    if (!count[b]) continue;
+    const double bh = plot_h * count[b] / peak;
+    o << "<rect x='" << fmt("%.2f", left + b * bw + 1) << "' y='" << fmt("%.2f", top + plot_h - bh) << "' width='"
+      << fmt("%.2f", std::max(1.0, bw - 2)) << "' height='" << fmt("%.2f", bh) << "' class='bar'><title>" << count[b]
+      << "</title></rect>";
+  }
+  o << "<line x1='" << left << "' x2='" << w - right << "' y1='" << top + plot_h << "' y2='" << top + plot_h << "' class='axisl'/>";
+  o << "<text x='" << left << "' y='" << h - 10 << "' class='axis'>" << fmt("%.3f us", lo_us) << "</text>";
+  o << "<text x='" << w - right - 70 << "' y='" << h - 10 << "' class='axis'>" << fmt("%.3f us", hi_us) << "</text>";
+  o << "<text x='4' y='" << top + 10 << "' class='axis'>" << peak << "</text>";
+  if (limit) {
+    const double lx = x_of(ticks_to_us(*limit));
+    o << "<line x1='" << fmt("%.2f", lx) << "' x2='" << fmt("%.2f", lx) << "' y1='" << top << "' y2='" << top + plot_h
+      << "' class='limit'/><text x='" << fmt("%.2f", lx - 24) << "' y='" << top - 2 << "' class='limitt'>max</text>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
 }  // namespace
 
 void write_html(const RunSummary& run, const std::string& path) {
@@ -107,7 +153,10 @@ void write_html(const RunSummary& run, const std::string& path) {
        ".tx{fill:#4a90d9}.rx{fill:#e39b2d}.err{fill:#d0021b}.byte{font:10px monospace;fill:#fff}"
        ".pin{fill:none;stroke:#333;stroke-width:1.2}.mark{stroke:#7b3fb5;stroke-dasharray:3,3}"
        ".markt{font:11px sans-serif;fill:#7b3fb5}.axis{font:10px sans-serif;fill:#777}"
-       "section{margin:28px 0;border-top:1px solid #ddd;padding-top:8px}</style></head><body>";
+       "section{margin:28px 0;border-top:1px solid #ddd;padding-top:8px}"
+       ".hist{border:1px solid #ddd;background:#fff;margin:6px}.bar{fill:#4a90d9}.axisl{stroke:#999}"
+       ".htitle{font:12px sans-serif;fill:#222}.limit{stroke:#d0021b;stroke-width:1.5}.limitt{font:11px sans-serif;fill:#d0021b}"
+       "</style></head><body>";
   f << "<h1>k7sim conformance report</h1><p>k7sim " << xml_escape(run.version) << " &middot; firmware "
     << xml_escape(run.firmware) << "</p>";
   f << "<p><b>" << passed << " passed, " << run.results.size() - passed << " failed</b> &middot; virtual "
@@ -119,6 +168,21 @@ void write_html(const RunSummary& run, const std::string& path) {
       << "</td><td>" << fmt("%.3f s", r.wall_seconds) << "</td><td>" << xml_escape(r.title) << "</td></tr>";
   }
   f << "</table>";
+  // Every measure of the run as a histogram, in order of first appearance.
+  std::vector<std::string> measure_names;
+  std::map<std::string, std::pair<std::vector<Cycles>, std::optional<Cycles>>> measures;
+  for (const auto& r : run.results)
+    for (const auto& m : r.measures) {
+      if (!measures.count(m.name)) measure_names.push_back(m.name);
+      auto& entry = measures[m.name];
+      entry.first.push_back(m.value);
+      if (m.max) entry.second = m.max;
+    }
+  if (!measure_names.empty()) {
+    f << "<h2>Measures</h2><div>";
+    for (const auto& name : measure_names) f << histogram_svg(name, measures[name].first, measures[name].second);
+    f << "</div>";
+  }
   for (const auto& r : run.results) {
     f << "<section id='" << xml_escape(r.name) << "'><h2>" << xml_escape(r.name) << " <span class='" << to_string(r.status)
       << "'>" << to_string(r.status) << "</span></h2><p>" << xml_escape(r.title) << "<br><small>" << xml_escape(r.file)

@@ -1,0 +1,129 @@
+// The module UART as verilated RTL (peripherals/rtl/uart_pl011.sv), behind the same interface as
+// the C++ model UartModel, so the board can use either. In addition it has a bit-level line
+// interface: set_rx_line() drives the RX pin, on_tx_line() reports every TX edge at its tick.
+//
+// Time: the RTL is clocked with the UART clock, but only at the edges that matter: baud enables,
+// register accesses, CTS changes and phase changes. Each edge carries the UART-clock cycles since
+// the previous one; the RTL reports the cycles to the next enable and the wrapper schedules that
+// tick on the EventQueue. While the RTL reports `quiet` (nothing in flight, nothing counting) and
+// the RX line is idle, no edge is scheduled at all; the next access or RX frame loads the baud
+// phase of that moment in one `skip` edge (fast-forward). See docs/board.md "UART RTL".
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emulator/event_queue.h"
+#include "emulator/line.h"
+#include "emulator/mmio.h"
+#include "peripherals/serial_frame.h"
+
+class Vuart_pl011;
+
+namespace k7sim {
+
+class UartRtl : public MmioDevice {
+ public:
+  // How the RTL is clocked. All three give identical results; FastForward is the fast one.
+  enum class Clocking {
+    EveryCycle,   // an edge at every UART-clock cycle (reference, slow)
+    TickOnly,     // an edge at every baud enable, accesses in between
+    FastForward,  // as TickOnly, but no edges while the RTL is quiet and the RX line idle
+  };
+  static constexpr std::uint64_t kPioscHz = 16'000'000;
+
+  UartRtl(std::string name, EventQueue& events, Clocking clocking = Clocking::FastForward);
+  ~UartRtl() override;
+  UartRtl(const UartRtl&) = delete;
+  UartRtl& operator=(const UartRtl&) = delete;
+
+  const std::string& name() const override { return name_; }
+  std::uint32_t read(std::uint32_t offset, unsigned size) override;
+  void write(std::uint32_t offset, std::uint32_t value, unsigned size) override;
+  // Registers, FIFOs and shifters back to reset; the CTS input, the RX line and sysclk are kept.
+  void reset() override;
+
+  void set_sysclk_hz(std::uint64_t hz);
+  std::uint64_t uart_clock_hz() const;
+
+  // As UartModel: a character is reported at the tick its start bit begins, a break when
+  // LCRH.BRK is cleared (start tick and length).
+  void on_tx_frame(std::function<void(const SerialFrame&)> fn) { tx_frame_cbs_.push_back(std::move(fn)); }
+  // A host frame on RX beginning at frame.start (>= now): its waveform drives the RX pin.
+  void receive(const SerialFrame& frame);
+  // Drive the RX pin to `level` from now on (replaces any frame still on the line).
+  void set_rx_line(bool level);
+  // Every change of the TX pin, at the tick it happens.
+  void on_tx_line(std::function<void(bool level, Cycles at)> fn) { tx_line_cbs_.push_back(std::move(fn)); }
+
+  Line& irq() { return irq_; }
+  Line& rts() { return rts_; }
+  void set_cts(bool pin_level);
+
+  bool tx_level() const { return txd_; }
+  Clocking clocking() const { return clocking_; }
+  std::uint64_t edges() const { return edges_; }  // clock edges given to the RTL so far
+
+ private:
+  struct Edge {
+    bool tick = false;
+    bool phase_rst = false;
+    bool skip = false;
+    std::uint32_t skip_frac = 0;
+    std::uint64_t skip_cnt = 0;
+    bool rd = false, wr = false;
+    std::uint32_t addr = 0, wdata = 0;
+    bool rst = false;
+  };
+  // One posedge of the RTL at now(); returns rdata as it was before the edge.
+  std::uint32_t edge(const Edge& e);
+  void after_edge();
+  void catch_up();           // run enables due before now, then wake from fast-forward
+  void run_immediate();      // the enable at now right after a phase reset
+  void schedule_next();
+  void on_timer();
+  bool rx_level_at(Cycles t) const;
+  bool rx_settled() const;   // the RX line is high now and stays high unless told otherwise
+  Cycles tick_of(std::uint64_t c) const;
+  std::uint64_t cycle_at(Cycles t) const;     // last UART cycle at or before tick t
+  std::uint64_t cycle_ceil(Cycles t) const;   // first UART cycle at or after tick t
+  std::uint64_t div64() const;
+  void set_phase_reference();
+
+  std::string name_;
+  EventQueue& events_;
+  Clocking clocking_;
+  std::unique_ptr<Vuart_pl011> m_;
+
+  std::uint64_t sysclk_hz_ = 16'000'000;
+  std::uint64_t clk_hz_ = 16'000'000;  // UART clock in force
+  Cycles t0_ = 0;                       // phase reference
+  std::uint64_t c_last_ = 0;            // UART cycle (since t0) of the last edge
+  bool sleeping_ = false;
+  EventId timer_ = kNoEvent;
+  EventId wake_ = kNoEvent;
+  std::uint64_t edges_ = 0;
+  bool cts_pin_ = true;
+
+  // RX line: segments, each either a frame (from frame.start) or a constant level.
+  struct Segment {
+    Cycles start;
+    bool is_frame;
+    bool level;
+    SerialFrame frame;
+  };
+  std::vector<Segment> rx_;
+
+  bool txd_ = true;
+  bool in_break_ = false;
+  Cycles break_start_ = 0;
+
+  Line irq_;
+  Line rts_;
+  std::vector<std::function<void(const SerialFrame&)>> tx_frame_cbs_;
+  std::vector<std::function<void(bool, Cycles)>> tx_line_cbs_;
+};
+
+}  // namespace k7sim

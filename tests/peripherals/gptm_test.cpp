@@ -1,0 +1,398 @@
+// GPTM model (tm4c1294-facts.md section 10; TM4C1294 datasheet chapter "General-Purpose Timers",
+// one-shot/periodic modes). The time-out rule the model implements and these tests pin down: a
+// period is TnILR + 1 timer clocks in both directions, and TnTORIS is set on the clock edge that
+// reloads the counter, so a timer enabled at T first times out at T + (TnILR + 1) clocks. At
+// 120 MHz one clock is one tick; every expected tick below is computed by hand from that rule.
+#include "peripherals/gptm.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace k7sim {
+namespace {
+
+constexpr std::uint32_t kCfg = 0x000, kTamr = 0x004, kTbmr = 0x008, kCtl = 0x00C, kSync = 0x010, kImr = 0x018,
+                        kRis = 0x01C, kMis = 0x020, kIcr = 0x024, kTailr = 0x028, kTbilr = 0x02C,
+                        kTamatchr = 0x030, kTapr = 0x038, kTar = 0x048, kTbr = 0x04C, kTav = 0x050, kTbv = 0x054,
+                        kTapv = 0x064, kCc = 0xFC8;
+constexpr std::uint32_t kOneShot = 1, kPeriodic = 2, kCdir = 1u << 4, kMie = 1u << 5, kIld = 1u << 8;
+constexpr std::uint32_t kTaen = 1u << 0, kTben = 1u << 8;
+constexpr std::uint32_t kTato = 1u << 0, kTam = 1u << 4, kTbto = 1u << 8;
+constexpr std::uint64_t k120MHz = 120'000'000;
+
+class GptmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    timer.set_sysclk_hz(k120MHz);
+    timer.irq_a().on_change([this](bool level) {
+      if (level) a_rises.push_back(events.now());
+    });
+    timer.irq_b().on_change([this](bool level) {
+      if (level) b_rises.push_back(events.now());
+    });
+  }
+
+  void run_to(Cycles t) {
+    for (;;) {
+      const Cycles n = events.next_time();
+      if (n == kNever || n > t) break;
+      events.advance_to(n);
+      events.run_due();
+    }
+    events.advance_to(t);
+    events.run_due();
+  }
+
+  // Acknowledge every interrupt as soon as it is raised, so each time-out makes one rising edge.
+  void auto_ack() {
+    timer.irq_a().on_change([this](bool level) {
+      if (level) events.schedule_in(0, [this] { timer.write(kIcr, 0xFFFFFFFF, 4); });
+    });
+    timer.irq_b().on_change([this](bool level) {
+      if (level) events.schedule_in(0, [this] { timer.write(kIcr, 0xFFFFFFFF, 4); });
+    });
+  }
+
+  void start_32(std::uint32_t mode, std::uint32_t ilr, Cycles at) {
+    run_to(at);
+    timer.write(kCtl, 0, 4);
+    timer.write(kCfg, 0, 4);
+    timer.write(kTamr, mode, 4);
+    timer.write(kTailr, ilr, 4);
+    timer.write(kCtl, kTaen, 4);
+  }
+
+  EventQueue events;
+  Gptm timer{"Timer0", events};
+  std::vector<Cycles> a_rises, b_rises;
+};
+
+TEST_F(GptmTest, ResetValuesMatchTheDatasheet) {
+  EXPECT_EQ(timer.read(kCfg, 4), 0u);
+  EXPECT_EQ(timer.read(kCtl, 4), 0u);
+  EXPECT_EQ(timer.read(kTailr, 4), 0xFFFFFFFFu);
+  EXPECT_EQ(timer.read(kTbilr, 4), 0x0000FFFFu);
+  EXPECT_EQ(timer.read(kTar, 4), 0xFFFFFFFFu);
+  EXPECT_EQ(timer.read(kTav, 4), 0xFFFFFFFFu);
+  EXPECT_EQ(timer.read(kTbr, 4), 0x0000FFFFu);
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+}
+
+// Periodic down-count, 32-bit: TAILR 11999 at 120 MHz is a 100 us period, 12000 ticks.
+TEST_F(GptmTest, Periodic32BitTimesOutEvery12000Ticks) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic, 11999, 1000);
+  run_to(1000 + 11999);
+  EXPECT_TRUE(a_rises.empty()) << "no time-out one tick early";
+  run_to(1000 + 5 * 12000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{13000, 25000, 37000, 49000, 61000}));
+}
+
+// TATORIS is set exactly at the time-out tick, whether or not the interrupt is unmasked.
+TEST_F(GptmTest, TimeoutRawStatusSetAtExactTick) {
+  start_32(kPeriodic, 11999, 0);
+  run_to(11999);
+  EXPECT_EQ(timer.read(kRis, 4) & kTato, 0u);
+  run_to(12000);
+  EXPECT_EQ(timer.read(kRis, 4) & kTato, kTato);
+  EXPECT_EQ(timer.read(kMis, 4), 0u) << "masked: MIS = RIS & IMR";
+  EXPECT_FALSE(timer.irq_a().level());
+}
+
+// TAV/TAR show the live counter: down from TAILR, one count per clock, reloading after 0.
+TEST_F(GptmTest, ValueReadMidPeriodIsComputedFromNow) {
+  start_32(kPeriodic, 11999, 500);
+  EXPECT_EQ(timer.read(kTav, 4), 11999u) << "enabled: the counter starts at TAILR";
+  run_to(500 + 5000);
+  EXPECT_EQ(timer.read(kTav, 4), 6999u);
+  EXPECT_EQ(timer.read(kTar, 4), 6999u);
+  run_to(500 + 11999);
+  EXPECT_EQ(timer.read(kTav, 4), 0u);
+  run_to(500 + 12000 + 3);
+  EXPECT_EQ(timer.read(kTav, 4), 11996u);
+}
+
+// One-shot: one time-out, then the timer stops, TAEN clears and the counter holds its reload value.
+TEST_F(GptmTest, OneShotFiresOnceAndClearsTaen) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kOneShot, 999, 100);
+  run_to(100 + 999);
+  EXPECT_EQ(timer.read(kCtl, 4) & kTaen, kTaen);
+  run_to(100 + 1000);
+  EXPECT_EQ(timer.read(kCtl, 4) & kTaen, 0u);
+  run_to(100 + 100000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1100}));
+  EXPECT_EQ(timer.read(kTav, 4), 999u);
+  // Setting TAEN again re-arms it for one more full period.
+  timer.write(kCtl, kTaen, 4);
+  run_to(100 + 100000 + 1000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1100, 101100}));
+}
+
+// Count up (TACDIR): from 0 up to TAILR, time-out on the reload to 0; TAILR + 1 clocks per period.
+TEST_F(GptmTest, CountUpRunsFromZeroToTailr) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic | kCdir, 499, 0);
+  EXPECT_EQ(timer.read(kTav, 4), 0u);
+  run_to(100);
+  EXPECT_EQ(timer.read(kTav, 4), 100u);
+  run_to(499);
+  EXPECT_EQ(timer.read(kTav, 4), 499u);
+  EXPECT_TRUE(a_rises.empty());
+  run_to(507);
+  EXPECT_EQ(timer.read(kTav, 4), 7u);
+  run_to(1000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{500, 1000}));
+}
+
+// Clearing TAEN freezes the counter; setting it again continues from the frozen value.
+TEST_F(GptmTest, DisableFreezesAndEnableContinues) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic, 11999, 0);
+  run_to(3000);
+  timer.write(kCtl, 0, 4);
+  EXPECT_EQ(timer.read(kTav, 4), 8999u);
+  run_to(50000);
+  EXPECT_EQ(timer.read(kTav, 4), 8999u);
+  EXPECT_TRUE(a_rises.empty());
+  timer.write(kCtl, kTaen, 4);
+  run_to(50000 + 8999);
+  EXPECT_TRUE(a_rises.empty());
+  run_to(50000 + 9000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{59000}));
+}
+
+// Match interrupt (TAMIE + TAMIM): TAMRIS when the counter counts into TAMATCHR.
+TEST_F(GptmTest, MatchInterruptWhenCounterReachesMatchValue) {
+  auto_ack();
+  timer.write(kImr, kTam, 4);
+  timer.write(kTamatchr, 2000, 4);
+  start_32(kPeriodic | kMie, 11999, 0);
+  run_to(9998);
+  EXPECT_TRUE(a_rises.empty());
+  run_to(9999);  // 11999 - 9999 = 2000
+  EXPECT_EQ(timer.read(kTav, 4), 2000u);
+  run_to(3 * 12000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{9999, 21999, 33999}));
+}
+
+TEST_F(GptmTest, MatchInterruptCountingUp) {
+  timer.write(kImr, kTam, 4);
+  timer.write(kTamatchr, 300, 4);
+  start_32(kPeriodic | kCdir | kMie, 999, 0);
+  run_to(299);
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+  run_to(300);
+  EXPECT_EQ(timer.read(kRis, 4), kTam) << "match only: TATORIS not set before the time-out";
+  EXPECT_TRUE(timer.irq_a().level());
+}
+
+// Without TAMIE no match status is raised (TnMIE enables the match interrupt in one-shot/periodic).
+TEST_F(GptmTest, NoMatchStatusWithoutTamie) {
+  timer.write(kImr, kTam, 4);
+  timer.write(kTamatchr, 2000, 4);
+  start_32(kPeriodic, 11999, 0);
+  run_to(11000);
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+}
+
+// ICR is write-1-to-clear; the interrupt line follows MIS = RIS & IMR.
+TEST_F(GptmTest, IcrClearsAndIrqLineFollowsMis) {
+  start_32(kPeriodic, 99, 0);
+  run_to(100);
+  EXPECT_EQ(timer.read(kRis, 4), kTato);
+  EXPECT_FALSE(timer.irq_a().level());
+  timer.write(kImr, kTato, 4);
+  EXPECT_TRUE(timer.irq_a().level());
+  EXPECT_EQ(timer.read(kMis, 4), kTato);
+  timer.write(kIcr, kTbto, 4);  // another bit: no effect
+  EXPECT_TRUE(timer.irq_a().level());
+  timer.write(kIcr, kTato, 4);
+  EXPECT_FALSE(timer.irq_a().level());
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+  timer.write(kImr, 0, 4);
+  run_to(200);
+  EXPECT_EQ(timer.read(kRis, 4), kTato);
+  EXPECT_FALSE(timer.irq_a().level());
+  EXPECT_FALSE(timer.irq_b().level());
+}
+
+// Writing TAV loads the counter: the next time-out comes TAV + 1 clocks later.
+TEST_F(GptmTest, TavWriteLoadsTheCounter) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic, 11999, 0);
+  run_to(100);
+  timer.write(kTav, 99, 4);
+  EXPECT_EQ(timer.read(kTav, 4), 99u);
+  run_to(100 + 100 + 12000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{200, 12200}));
+}
+
+// TAILR while counting down: without TAILD the counter loads the new value now; with TAILD the
+// new value is used from the next time-out.
+TEST_F(GptmTest, TailrWriteReloadsNowOrAtNextTimeoutWithTaild) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic, 11999, 0);
+  run_to(1000);
+  timer.write(kTailr, 499, 4);
+  EXPECT_EQ(timer.read(kTav, 4), 499u);
+  run_to(2000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1500, 2000}));
+
+  timer.write(kTamr, kPeriodic | kIld, 4);
+  run_to(2100);
+  timer.write(kTailr, 999, 4);
+  EXPECT_EQ(timer.read(kTav, 4), 399u) << "TAILD: counting on from the old value";
+  run_to(2500 + 1000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1500, 2000, 2500, 3500}));
+}
+
+// Counting up, a new TAILR is the new limit for the count in progress.
+TEST_F(GptmTest, TailrWriteCountingUpChangesTheLimit) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic | kCdir, 999, 0);
+  run_to(200);
+  timer.write(kTailr, 299, 4);
+  EXPECT_EQ(timer.read(kTav, 4), 200u);
+  run_to(300 + 300);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{300, 600}));
+}
+
+// 16-bit split mode (CFG 4): timer A and B count independently; counting down the 8-bit
+// prescaler divides the clock, so a period is (TnILR + 1) * (TnPR + 1) clocks.
+TEST_F(GptmTest, SplitModeHalvesAreIndependentWithPrescaler) {
+  auto_ack();
+  timer.write(kCfg, 4, 4);
+  timer.write(kTamr, kPeriodic, 4);
+  timer.write(kTbmr, kOneShot, 4);
+  timer.write(kTapr, 9, 4);
+  timer.write(kTailr, 999, 4);
+  timer.write(kTbilr, 99, 4);
+  timer.write(kImr, kTato | kTbto, 4);
+  timer.write(kCtl, kTaen | kTben, 4);
+  EXPECT_EQ(timer.read(kTav, 4), (9u << 16) | 999u) << "prescaler in [23:16], timer in [15:0]";
+  run_to(25);
+  // 25 clocks: combined 9999 - 25 = 9974 -> timer 997, prescaler 4.
+  EXPECT_EQ(timer.read(kTav, 4), (4u << 16) | 997u);
+  EXPECT_EQ(timer.read(kTapv, 4), 4u);
+  EXPECT_EQ(timer.read(kTbv, 4), 74u);
+  run_to(30000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{10000, 20000, 30000}));
+  EXPECT_EQ(b_rises, (std::vector<Cycles>{100}));
+  EXPECT_EQ(timer.read(kCtl, 4), kTaen) << "only timer B's one-shot cleared its enable";
+}
+
+// Split mode counting up: the prescaler holds the upper 8 bits of a 24-bit count (timer extension).
+TEST_F(GptmTest, SplitModeCountUpUsesPrescalerAsExtension) {
+  auto_ack();
+  timer.write(kCfg, 4, 4);
+  timer.write(kTamr, kPeriodic | kCdir, 4);
+  timer.write(kTapr, 1, 4);
+  timer.write(kTailr, 0x0010, 4);
+  timer.write(kImr, kTato, 4);
+  timer.write(kCtl, kTaen, 4);
+  run_to(0x10005);
+  EXPECT_EQ(timer.read(kTav, 4), 0x10005u);
+  run_to(0x10011 + 0x10011);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{0x10011, 0x20022}));
+}
+
+// In 32-bit mode timer B is part of the concatenated counter: TBEN alone does not run anything.
+TEST_F(GptmTest, TimerBDoesNotRunInConcatenatedMode) {
+  timer.write(kTbmr, kPeriodic, 4);
+  timer.write(kTbilr, 9, 4);
+  timer.write(kImr, kTbto, 4);
+  timer.write(kCtl, kTben, 4);
+  run_to(1000);
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+}
+
+// CC.ALTCLK = 1 clocks the counter from PIOSC (16 MHz): 7.5 ticks per count.
+TEST_F(GptmTest, AltclkCountsAtPiosc) {
+  auto_ack();
+  timer.write(kCc, 1, 4);
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic, 15, 0);  // 16 counts = 120 ticks
+  run_to(75);
+  EXPECT_EQ(timer.read(kTav, 4), 5u);  // 10 counts elapsed
+  run_to(240);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{120, 240}));
+}
+
+// A system clock change keeps the count and re-times the rest of the period.
+TEST_F(GptmTest, SysclkChangeKeepsCountAndRetimes) {
+  auto_ack();
+  timer.write(kImr, kTato, 4);
+  start_32(kOneShot, 999, 0);
+  run_to(400);  // 600 counts left: 599..0
+  timer.set_sysclk_hz(60'000'000);  // 2 ticks per count
+  EXPECT_EQ(timer.read(kTav, 4), 599u);
+  run_to(400 + 1200);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1600}));
+}
+
+// SYNC is reported to the board (which forwards it to every timer); sync() reloads the counter.
+TEST_F(GptmTest, SyncReportsWriteAndReloads) {
+  std::vector<std::uint32_t> seen;
+  timer.on_sync([&](std::uint32_t v) { seen.push_back(v); });
+  start_32(kPeriodic, 11999, 0);
+  run_to(5000);
+  timer.write(kSync, 0x3, 4);
+  EXPECT_EQ(seen, (std::vector<std::uint32_t>{0x3}));
+  timer.sync(true, false);
+  EXPECT_EQ(timer.read(kTav, 4), 11999u);
+  run_to(5000 + 11999);
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+  run_to(5000 + 12000);
+  EXPECT_EQ(timer.read(kRis, 4), kTato);
+}
+
+// reset() restores reset values and cancels the pending time-out.
+TEST_F(GptmTest, ResetCancelsPendingEvents) {
+  timer.write(kImr, kTato, 4);
+  start_32(kPeriodic, 999, 0);
+  run_to(500);
+  timer.reset();
+  EXPECT_TRUE(events.empty());
+  run_to(5000);
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+  EXPECT_EQ(timer.read(kCtl, 4), 0u);
+  EXPECT_EQ(timer.read(kTav, 4), 0xFFFFFFFFu);
+  EXPECT_FALSE(timer.irq_a().level());
+}
+
+// Two identical runs give identical interrupt times (determinism).
+TEST_F(GptmTest, Deterministic) {
+  auto run = [] {
+    EventQueue q;
+    Gptm t{"Timer1", q};
+    t.set_sysclk_hz(k120MHz);
+    std::vector<Cycles> at;
+    t.irq_a().on_change([&](bool l) {
+      if (l) {
+        at.push_back(q.now());
+        t.write(kIcr, kTato, 4);
+      }
+    });
+    t.write(kTamr, kPeriodic, 4);
+    t.write(kTailr, 777, 4);
+    t.write(kImr, kTato, 4);
+    t.write(kCtl, kTaen, 4);
+    q.run_until(10000);
+    return at;
+  };
+  const auto first = run();
+  EXPECT_EQ(first.size(), 12u);  // 778, 1556, ... 9336
+  EXPECT_EQ(first, run());
+}
+
+}  // namespace
+}  // namespace k7sim
