@@ -76,11 +76,15 @@ void Eeprom::start_write(std::uint32_t value) {
   writing_ = true;
   new_value_ = value;
   const Cycles now = events_.now();
-  op_ = counter_.begin(NvOp::Kind::EepromWrite, index(), now, now + kWordWriteTicks);
+  op_ = NvOp{NvOp::Kind::EepromWrite, index(), now, now + kWordWriteTicks, 0};
   ev_ = events_.schedule_at(op_.end, [this] {
     ev_ = kNoEvent;
     finish_write();
   });
+  // Observers may cut power right here (synchronously); the write is fully set up by now.
+  const NvOp numbered = counter_.begin(op_.kind, op_.address, op_.start, op_.end);
+  if (!writing_) return;
+  op_.index = numbered.index;
   for (auto& fn : op_cbs_) fn(op_);
 }
 

@@ -496,6 +496,12 @@ bool Emac::rx_fetch() {
   return false;
 }
 
+void Emac::count_missed() {
+  ++stats_.rx_missed;
+  if (mfboc_missed_ == 0xFFFF) mfboc_overflow_ = true;  // MISFRMCNT saturates, MISCNTOVF sticks
+  else ++mfboc_missed_;
+}
+
 bool Emac::address_filter(const std::vector<std::uint8_t>& f) const {
   const std::uint32_t flt = reg(kFrameFltr);
   if (flt & (kFltRa | kFltPr)) return true;
@@ -534,9 +540,7 @@ bool Emac::receive_frame(const std::vector<std::uint8_t>& frame) {
   // A suspended receive DMA looks at its descriptor again when a frame arrives.
   if (rx_phase_ == RxPhase::Suspended && !rx_fetch()) {
     if (rx_phase_ == RxPhase::Suspended) {
-      ++stats_.rx_missed;
-      if (mfboc_missed_ == 0xFFFF) mfboc_overflow_ = true;
-      else ++mfboc_missed_;
+      count_missed();
     } else {
       ++stats_.rx_not_ready;  // the fetch hit a bus error
     }
@@ -574,6 +578,8 @@ bool Emac::receive_frame(const std::vector<std::uint8_t>& frame) {
           return false;
         }
         if (!(prev_d1 & kRdesDic)) dmaris_ |= kRi;
+      } else {  // the host took the descriptor back after the look-ahead: nothing stored
+        count_missed();
       }
       rx_phase_ = RxPhase::Suspended;
       set_status(kRu);

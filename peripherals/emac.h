@@ -185,6 +185,7 @@ class Emac : public MmioDevice {
   // RX.
   bool rx_fetch();  // checks the current descriptor; true when owned (else RU + suspend)
   bool address_filter(const std::vector<std::uint8_t>& frame) const;
+  void count_missed();  // a frame dropped for want of a descriptor (MFBOC, stats)
 
   std::string name_;
   EventQueue& events_;

@@ -19,7 +19,7 @@ struct PhyRegDef {
 constexpr std::uint16_t kBmcrReset = Ephy::kBmcrSpeed | Ephy::kBmcrAnEn | Ephy::kBmcrDuplex;  // 0x3100
 
 constexpr PhyRegDef kRegs[] = {
-    {Ephy::kBmcr, "BMCR", kBmcrReset, 0x7F80},  // self-clearing MIIRESET/RESTARTAN handled on write
+    {Ephy::kBmcr, "BMCR", kBmcrReset, 0x7D80},  // self-clearing MIIRESET/RESTARTAN handled on write
     {Ephy::kBmsr, "BMSR", Ephy::kBmsrStatic, 0},
     {Ephy::kId1, "ID1", Ephy::kId1Value, 0},
     {Ephy::kId2, "ID2", Ephy::kId2Value, 0},

@@ -164,11 +164,15 @@ void FlashController::write_fmc2(std::uint32_t value) {
 void FlashController::start(NvOp::Kind kind, std::uint32_t address, Cycles duration) {
   const Cycles now = events_.now();
   active_ = true;
-  op_ = counter_.begin(kind, address, now, now + duration);
+  op_ = NvOp{kind, address, now, now + duration, 0};
   ev_ = events_.schedule_at(op_.end, [this] {
     ev_ = kNoEvent;
     complete();
   });
+  // Observers may cut power right here (synchronously); the operation is fully set up by now.
+  const NvOp numbered = counter_.begin(kind, address, now, now + duration);
+  if (!active_) return;
+  op_.index = numbered.index;
   for (auto& fn : op_cbs_) fn(op_);
 }
 

@@ -237,7 +237,7 @@ std::uint64_t Gptm::first_distance(const Geometry& g, std::uint64_t c) const {
 }
 
 std::uint64_t Gptm::value_at(const Half& h, const Geometry& g, std::uint64_t n) const {
-  if (n < h.n0) return h.c0;
+  if (n < h.n0) return h.tail;  // the time-out count just before a reload
   const std::uint64_t k = n - h.n0;
   if (g.up) {
     if (k < h.d0) return (h.c0 + k) % g.modulus;
@@ -294,6 +294,7 @@ void Gptm::start(Half& h, std::uint64_t c) {
   h.n0 = 0;
   h.c0 = c % g.modulus;
   h.d0 = first_distance(g, h.c0);
+  h.tail = h.c0;
   h.matched = false;
   schedule(h);
 }
@@ -319,7 +320,7 @@ void Gptm::refresh(Half& h) {
 
 void Gptm::schedule(Half& h) {
   events_.cancel(h.timeout_ev);
-  h.timeout_ev = events_.schedule_at(tick_of(h, h.n0 + h.d0), [this, &h] { on_timeout(h); });
+  h.timeout_ev = events_.schedule_at(tick_of(h, h.n0 + h.d0 - 1), [this, &h] { on_timeout(h); });
   plan_match(h, counts_at(h, events_.now()) + 1);
 }
 
@@ -358,6 +359,7 @@ void Gptm::plan_match(Half& h, std::uint64_t n_from) {
     }
   }
   if (found == kNever) return;
+  h.match_n = found;
   h.match_ev = events_.schedule_at(tick_of(h, found), [this, &h, found] { on_match(h, found); });
 }
 
@@ -370,26 +372,33 @@ void Gptm::on_match(Half& h, std::uint64_t n) {
   plan_match(h, n + 1);
 }
 
+// The time-out event: the counter has reached 0 (down) or its limit (up). It reloads on the next
+// count (down: from TnILR/TnPR; up: to 0).
 void Gptm::on_timeout(Half& h) {
   h.timeout_ev = kNoEvent;
   const HalfRegs& r = kRegs[h.index];
   const Geometry g = geometry(h);
-  const std::uint64_t n_to = h.n0 + h.d0;
+  const std::uint64_t n_to = h.n0 + h.d0 - 1;
   if (!(mode_reg(h) & kMrCintd)) ris_ |= r.to_int;
+  // A match due at this same count stays posted; later ones are re-planned.
+  const bool keep_match = h.match_ev != kNoEvent && h.match_n <= n_to;
   if (g.one_shot) {
-    // One-shot: the counter reloads, stops, and TnEN clears.
+    // One-shot: the counter stops (holding its reload value) and TnEN clears.
     h.running = false;
     h.held = g.up ? 0 : g.start;
-    events_.cancel(h.match_ev);
-    h.match_ev = kNoEvent;
+    if (!keep_match) {
+      events_.cancel(h.match_ev);
+      h.match_ev = kNoEvent;
+    }
     set_reg(kCtl, reg(kCtl) & ~r.en);
   } else {
-    // Periodic: reload (TnILR as it is now, so a TnILD write takes effect here) and go on.
-    h.n0 = n_to;
+    // Periodic: reload from TnILR as it is now (so a TnILD write takes effect here) and go on.
+    h.tail = value_at(h, g, n_to);
+    h.n0 = n_to + 1;
     h.c0 = g.up ? 0 : g.start;
     h.d0 = g.period;
-    h.timeout_ev = events_.schedule_at(tick_of(h, h.n0 + h.d0), [this, &h] { on_timeout(h); });
-    plan_match(h, n_to);
+    h.timeout_ev = events_.schedule_at(tick_of(h, h.n0 + h.d0 - 1), [this, &h] { on_timeout(h); });
+    if (!keep_match) plan_match(h, n_to + 1);
   }
   update_irq();
 }

@@ -5,10 +5,15 @@
 // interrupts, live TnR/TnV, TnV writes, TnILR reload semantics (TnILD), and the SYNC register.
 // Capture, PWM, RTC and wait-on-trigger modes store their registers but do not count.
 //
+// Time-out rule (datasheet, one-shot/periodic mode): the time-out event is the count at which the
+// counter reaches 0 (down) or TnILR (up); it reloads on the next count, so a period is TnILR + 1
+// clocks and a timer enabled at T first times out at T + TnILR clocks.
+//
 // Event driven like SysTick: a running half remembers a segment (at count index n0 after its
-// anchor tick the counter held c0, and the next time-out is d0 counts later) and posts one event
-// per time-out and one per match; values are computed from now(). Count n of the timer clock falls
-// at tick anchor + ceil(n * kTickHz / clock_hz). See docs/board.md "Timers (GPTM) and watchdogs".
+// anchor tick the counter held c0 and it reloads d0 counts later; the time-out is count
+// n0 + d0 - 1) and posts one event per time-out and one per match; values are computed from now().
+// Count n of the timer clock falls at tick anchor + ceil(n * kTickHz / clock_hz). See
+// docs/board.md "Timers (GPTM) and watchdogs".
 //
 // The board connects: irq_a()/irq_b() -> NVIC (Timer0A/B IRQ 19/20, 1A/B 21/22, 2A/B 23/24,
 // 3A/B 35/36, 4A/B 63/64, 5A/B 65/66, 6A/B 98/99, 7A/B 100/101), set_sysclk_hz() <- SysCtl,
@@ -69,8 +74,10 @@ class Gptm : public MmioDevice {
     bool running = false;
     Cycles anchor = 0;
     std::uint64_t n0 = 0, c0 = 0, d0 = 1;
+    std::uint64_t tail = 0;  // value at count n0 - 1 (the time-out count before a reload)
     std::uint64_t held = 0;  // combined value while not running
     std::uint64_t last_match = 0;
+    std::uint64_t match_n = 0;  // count of the pending match event
     bool matched = false;
     EventId timeout_ev = kNoEvent;
     EventId match_ev = kNoEvent;

@@ -6,9 +6,34 @@
 
 namespace k7sim {
 
+namespace {
+// Length of the valid UTF-8 sequence starting at s[i], 0 if it is not one.
+std::size_t utf8_length(const std::string& s, std::size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+}  // namespace
+
+// JSON text is UTF-8: valid UTF-8 passes through; control characters and stray bytes are escaped.
 std::string json_escape(const std::string& s) {
   std::string o;
-  for (unsigned char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (const std::size_t n = utf8_length(s, i)) {
+        o.append(s, i, n);
+        i += n - 1;
+      } else {
+        char b[8];
+        std::snprintf(b, sizeof b, "\\u%04x", c);
+        o += b;
+      }
+      continue;
+    }
     switch (c) {
       case '"': o += "\\\""; break;
       case '\\': o += "\\\\"; break;
@@ -16,7 +41,7 @@ std::string json_escape(const std::string& s) {
       case '\r': o += "\\r"; break;
       case '\t': o += "\\t"; break;
       default:
-        if (c < 0x20 || c >= 0x7F) {
+        if (c < 0x20 || c == 0x7F) {
           char b[8];
           std::snprintf(b, sizeof b, "\\u%04x", c);
           o += b;
@@ -53,7 +78,9 @@ void write_json(const RunSummary& run, const std::string& path) {
     << ", \"passed\": " << passed << ", \"failed\": " << run.results.size() - passed << "},\n  \"scenarios\": [";
   bool first = true;
   for (const auto& r : run.results) {
-    f << (first ? "\n" : ",\n") << "    {\"name\": " << q(r.name) << ", \"file\": " << q(r.file) << ", \"title\": " << q(r.title)
+    if (!first) f << ",";
+    first = false;
+    f << "\n    {\"name\": " << q(r.name) << ", \"file\": " << q(r.file) << ", \"title\": " << q(r.title)
       << ", \"status\": " << q(to_string(r.status)) << ", \"virtual_time_us\": " << num_us(r.virtual_time);
     char wb[32];
     std::snprintf(wb, sizeof wb, "%.4f", r.wall_seconds);

@@ -8,7 +8,7 @@ third="$root/third_party"
 
 # Debian packages the project needs (pkg-config finds Unicorn; it is not on a fresh image).
 packages=(libunicorn-dev verilator gcc-arm-none-eabi libnewlib-arm-none-eabi googletest libgtest-dev
-          libcxxopts-dev libyaml-cpp-dev cmake g++ make pkg-config dpkg-dev xz-utils)
+          libcxxopts-dev libyaml-cpp-dev cmake g++ make pkg-config dpkg-dev xz-utils python3)
 
 say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }

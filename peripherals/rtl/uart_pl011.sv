@@ -15,6 +15,9 @@ module uart_pl011 (
     input  logic        tick,
     input  logic [31:0] cycles,
     input  logic        phase_rst,
+    // the previous grid, kept while a character in flight (or the receive timeout) still runs on it
+    input  logic        tick_old,
+    input  logic [31:0] cycles_old,
     input  logic        skip,
     input  logic [5:0]  skip_frac,
     input  logic [31:0] skip_cnt,
@@ -36,7 +39,12 @@ module uart_pl011 (
     output logic [15:0] ibrd_o,
     output logic [5:0]  fbrd_o,
     output logic [3:0]  cc_o,
+    output logic [7:0]  lcrh_o,
+    output logic        hse_o,
     output logic        phase_reset_o,  // the last edge moved the phase reference here
+    output logic        old_load_o,     // ... and the previous grid was kept for work in flight
+    output logic        old_active,
+    output logic [31:0] cyc_to_tick_old,
     output logic        quiet,
     output logic        tx_start_o,     // the last edge started a character
     output logic [7:0]  tx_data_o,
@@ -70,6 +78,13 @@ module uart_pl011 (
   logic rt_run;
   logic [5:0] frac;
   logic [31:0] cnt;
+  // The previous grid (divisor and phase) and who still runs on it.
+  logic [15:0] ibrd_p;
+  logic [5:0] fbrd_p, frac_p;
+  logic [31:0] cnt_p;
+  logic tx_old, rx_old, rt_old;
+  logic rt_tick;
+  assign rt_tick = rt_old ? tick_old : tick;
 
   // ---- configuration decode ---------------------------------------------------------------
   logic uarten, lbe, txe, rxe, hse, eot, rtsen, ctsen, fen, brk;
@@ -131,7 +146,8 @@ module uart_pl011 (
   uart_tx u_tx (
       .clk(clk),
       .rst(rst),
-      .en(tick),
+      .en(tx_old ? tick_old : tick),
+      .en_start(tick),
       .can_start(tx_can_start),
       .brk(brk),
       .allowed(tx_allowed),
@@ -167,21 +183,23 @@ module uart_pl011 (
   );
 
   // ---- receiver ---------------------------------------------------------------------------
-  logic rx_line, rx_push, rx_idle;
+  logic rx_line, rx_push, rx_idle, rx_sampling, rx_sampling_d;
   logic [10:0] rx_ch;
   assign rx_line = lbe ? txd_next : rxd;
 
   uart_rx u_rx (
       .clk(clk),
       .rst(rst),
-      .en(tick),
+      .en(rx_old ? tick_old : tick),
       .rx(rx_line),
       .enabled(rx_enabled),
       .lcrh(lcrh),
       .hse(hse),
       .push(rx_push),
       .ch(rx_ch),
-      .idle(rx_idle)
+      .idle(rx_idle),
+      .sampling(rx_sampling),
+      .sampling_d(rx_sampling_d)
   );
 
   assign rxf_push = rx_push && rxf_count < cap;
@@ -242,7 +260,7 @@ module uart_pl011 (
   logic [4:0] rx_trig_new;
   logic rt_fire;
   assign txf_after_pop = txf_count - 5'd1;
-  assign rt_fire = tick && rt_run && rt_cnt == 10'd511;
+  assign rt_fire = rt_tick && rt_run && rt_cnt == 10'd511;
 
   always_comb begin
     // The RX trigger after an IFLS or LCRH write (new FEN / new RX level).
@@ -293,6 +311,8 @@ module uart_pl011 (
   assign ibrd_o = ibrd_l;
   assign fbrd_o = fbrd_l;
   assign cc_o = cc;
+  assign lcrh_o = lcrh;
+  assign hse_o = hse;
 
   // ---- state ------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
@@ -320,6 +340,14 @@ module uart_pl011 (
       cnt <= 32'd0;
       phase_reset_o <= 1'b1;
       tx_start_o <= 1'b0;
+      old_load_o <= 1'b0;
+      ibrd_p <= 16'd0;
+      fbrd_p <= 6'd0;
+      frac_p <= 6'd0;
+      cnt_p <= 32'd0;
+      tx_old <= 1'b0;
+      rx_old <= 1'b0;
+      rt_old <= 1'b0;
     end else begin
       if (wr) begin
         unique case (addr)
@@ -358,7 +386,7 @@ module uart_pl011 (
         rt_run <= 1'b1;
       end else if (rxf_pop && rxf_count == 5'd1) begin
         rt_run <= 1'b0;
-      end else if (tick && rt_run) begin
+      end else if (rt_tick && rt_run) begin
         rt_cnt <= rt_cnt + 10'd1;
         if (rt_fire) rt_run <= 1'b0;
       end
@@ -379,8 +407,37 @@ module uart_pl011 (
       end
 
       tx_start_o <= tx_start;
+
+      // previous grid: work in flight keeps the timing it started with
+      old_load_o <= 1'b0;
+      if (phase_reset && !old_active && (tx_in_char || rx_sampling || rt_run)) begin
+        old_load_o <= 1'b1;
+        ibrd_p <= ibrd_l;
+        fbrd_p <= fbrd_l;
+        frac_p <= frac;
+        cnt_p <= cnt - cycles;
+        tx_old <= tx_in_char;
+        rx_old <= rx_sampling;
+        rt_old <= rt_run;
+      end else begin
+        if (tick_old) begin
+          frac_p <= frac_p_sum[5:0];
+          cnt_p <= {16'd0, ibrd_p} + {31'd0, frac_p_sum[6]};
+        end else begin
+          cnt_p <= cnt_p - cycles_old;
+        end
+        if (tx_old && tx_done) tx_old <= 1'b0;
+        if (rx_old && !rx_sampling_d) rx_old <= 1'b0;
+        if (rxf_push) rt_old <= rx_old;
+        else if (rt_fire || (rxf_pop && rxf_count == 5'd1)) rt_old <= 1'b0;
+      end
     end
   end
+
+  logic [6:0] frac_p_sum;
+  assign frac_p_sum = {1'b0, frac_p} + {1'b0, fbrd_p};
+  assign cyc_to_tick_old = cnt_p;
+  assign old_active = tx_old || rx_old || rt_old;
 
   assign tx_data_o = tx_cur_data;
   assign tx_lcrh_o = tx_cur_lcrh;

@@ -67,8 +67,18 @@ class UartRtl : public MmioDevice {
   std::uint64_t edges() const { return edges_; }  // clock edges given to the RTL so far
 
  private:
+  // A baud-enable grid: phase reference, UART clock, and the UART cycle of the last edge on it.
+  struct Grid {
+    Cycles t0 = 0;
+    std::uint64_t clk_hz = 16'000'000;
+    std::uint64_t c_last = 0;
+    Cycles tick_of(std::uint64_t c) const;
+    std::uint64_t cycle_at(Cycles t) const;    // last UART cycle at or before tick t
+    std::uint64_t cycle_ceil(Cycles t) const;  // first UART cycle at or after tick t
+  };
   struct Edge {
-    bool tick = false;
+    bool tick = false, tick_old = false;
+    std::uint64_t cycles = 0, cycles_old = 0;
     bool phase_rst = false;
     bool skip = false;
     std::uint32_t skip_frac = 0;
@@ -77,20 +87,20 @@ class UartRtl : public MmioDevice {
     std::uint32_t addr = 0, wdata = 0;
     bool rst = false;
   };
+  // An edge at now(): the cycles since the last edge on both grids; with allow_tick, an enable
+  // due now is part of it (timer edges), otherwise it follows at once (accesses come first).
+  Edge timed_edge(bool allow_tick);
   // One posedge of the RTL at now(); returns rdata as it was before the edge.
   std::uint32_t edge(const Edge& e);
   void after_edge();
-  void catch_up();           // run enables due before now, then wake from fast-forward
-  void run_immediate();      // the enable at now right after a phase reset
+  void run_due();  // enables due before now whose events have not run yet
+  void wake();     // leave fast-forward: load the baud phase of now
   void schedule_next();
   void on_timer();
+  void comb_read(std::uint32_t word);
   bool rx_level_at(Cycles t) const;
-  bool rx_settled() const;   // the RX line is high now and stays high unless told otherwise
-  Cycles tick_of(std::uint64_t c) const;
-  std::uint64_t cycle_at(Cycles t) const;     // last UART cycle at or before tick t
-  std::uint64_t cycle_ceil(Cycles t) const;   // first UART cycle at or after tick t
+  bool rx_settled() const;  // the RX line is high now and stays high unless told otherwise
   std::uint64_t div64() const;
-  void set_phase_reference();
 
   std::string name_;
   EventQueue& events_;
@@ -98,14 +108,15 @@ class UartRtl : public MmioDevice {
   std::unique_ptr<Vuart_pl011> m_;
 
   std::uint64_t sysclk_hz_ = 16'000'000;
-  std::uint64_t clk_hz_ = 16'000'000;  // UART clock in force
-  Cycles t0_ = 0;                       // phase reference
-  std::uint64_t c_last_ = 0;            // UART cycle (since t0) of the last edge
+  Grid cur_;  // the grid in force
+  Grid old_;  // the previous one, while the RTL reports work in flight on it
   bool sleeping_ = false;
   EventId timer_ = kNoEvent;
-  EventId wake_ = kNoEvent;
+  Cycles timer_at_ = 0;
+  std::vector<EventId> wakes_;  // wake-ups at the start of frames still to come
   std::uint64_t edges_ = 0;
   bool cts_pin_ = true;
+  std::uint64_t prev_div64_ = 0, prev_clk_hz_ = 0;  // divisor and clock before the last edge
 
   // RX line: segments, each either a frame (from frame.start) or a constant level.
   struct Segment {

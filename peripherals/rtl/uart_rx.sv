@@ -13,7 +13,9 @@ module uart_rx (
     input  logic        hse,
     output logic        push,      // a character is complete at this edge
     output logic [10:0] ch,        // {BE, PE, FE, data}
-    output logic        idle
+    output logic        idle,
+    output logic        sampling,
+    output logic        sampling_d
 );
   typedef enum logic [1:0] {
     IDLE     = 2'd0,
@@ -106,6 +108,8 @@ module uart_rx (
   end
 
   assign idle = state == IDLE;
+  assign sampling = state == SAMPLING;
+  assign sampling_d = state_d == SAMPLING;
 
   always_ff @(posedge clk) begin
     if (rst) begin

@@ -4,7 +4,8 @@
 module uart_tx (
     input  logic       clk,
     input  logic       rst,
-    input  logic       en,         // baud enable at this edge
+    input  logic       en,         // enable of the grid the character in flight runs on
+    input  logic       en_start,   // enable of the current grid (new characters, breaks)
     input  logic       can_start,  // data waiting, transmitter allowed, CTS permits
     input  logic       brk,        // LCRH.BRK
     input  logic       allowed,    // UARTEN & TXE & divisor valid
@@ -77,8 +78,8 @@ module uart_tx (
     if (brk_clear && state == BREAK) begin
       state_d = IDLE;
       txd_d = 1'b1;
-    end else if (en) begin
-      if (state == CHAR) begin
+    end else begin
+      if (en && state == CHAR) begin
         cnt_d = cnt_inc;
         if (cnt_inc == total) begin
           done = 1'b1;
@@ -88,7 +89,7 @@ module uart_tx (
           txd_d = bits[cur_hse ? cnt_inc[6:3] : cnt_inc[7:4]];
         end
       end
-      if (state == IDLE || done) begin
+      if (en_start && (state == IDLE || done)) begin
         if (brk && allowed) begin
           state_d = BREAK;
           txd_d = 1'b0;

@@ -393,3 +393,27 @@ TEST_F(FlashCtrlTest, ResetRestoresRegisters) {
 
 }  // namespace
 }  // namespace k7sim
+
+namespace k7sim {
+namespace {
+
+// A harness that cuts power synchronously when an operation starts leaves nothing changed and no
+// completion pending.
+TEST(FlashCtrlPowerCut, CutAtOperationStart) {
+  EventQueue ev;
+  NvOpCounter ctr;
+  std::vector<std::uint8_t> fl(1u << 20, 0xFF);
+  FlashController f(ev, ctr, fl, {});
+  ctr.on_operation_start([&](const NvOp&) { f.power_loss(); });
+  f.write(FlashController::kFmd, 0, 4);
+  f.write(FlashController::kFmc, 0xA4420001u, 4);
+  EXPECT_FALSE(f.busy());
+  ev.advance_to(ticks_from_ms(1));
+  ev.run_due();
+  EXPECT_EQ(fl[0], 0xFF);
+  EXPECT_EQ(f.read(FlashController::kFcris, 4), 0u);
+  EXPECT_EQ(ctr.count(), 1u);
+}
+
+}  // namespace
+}  // namespace k7sim

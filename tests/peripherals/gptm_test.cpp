@@ -1,8 +1,9 @@
 // GPTM model (tm4c1294-facts.md section 10; TM4C1294 datasheet chapter "General-Purpose Timers",
-// one-shot/periodic modes). The time-out rule the model implements and these tests pin down: a
-// period is TnILR + 1 timer clocks in both directions, and TnTORIS is set on the clock edge that
-// reloads the counter, so a timer enabled at T first times out at T + (TnILR + 1) clocks. At
-// 120 MHz one clock is one tick; every expected tick below is computed by hand from that rule.
+// one-shot/periodic modes). The time-out rule the model implements and these tests pin down: the
+// time-out event (TnTORIS) is the clock at which the counter reaches 0 (down) or TnILR (up); it
+// reloads on the next clock, so a period is TnILR + 1 clocks and a timer enabled at T first times
+// out at T + TnILR. At 120 MHz one clock is one tick; every expected tick below is computed by
+// hand from that rule.
 #include "peripherals/gptm.h"
 
 #include <gtest/gtest.h>
@@ -84,19 +85,20 @@ TEST_F(GptmTest, Periodic32BitTimesOutEvery12000Ticks) {
   auto_ack();
   timer.write(kImr, kTato, 4);
   start_32(kPeriodic, 11999, 1000);
-  run_to(1000 + 11999);
+  run_to(1000 + 11998);
   EXPECT_TRUE(a_rises.empty()) << "no time-out one tick early";
-  run_to(1000 + 5 * 12000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{13000, 25000, 37000, 49000, 61000}));
+  run_to(1000 + 11999 + 4 * 12000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{12999, 24999, 36999, 48999, 60999}));
 }
 
 // TATORIS is set exactly at the time-out tick, whether or not the interrupt is unmasked.
 TEST_F(GptmTest, TimeoutRawStatusSetAtExactTick) {
   start_32(kPeriodic, 11999, 0);
-  run_to(11999);
+  run_to(11998);
   EXPECT_EQ(timer.read(kRis, 4) & kTato, 0u);
-  run_to(12000);
+  run_to(11999);
   EXPECT_EQ(timer.read(kRis, 4) & kTato, kTato);
+  EXPECT_EQ(timer.read(kTav, 4), 0u) << "the time-out is the count that reaches 0";
   EXPECT_EQ(timer.read(kMis, 4), 0u) << "masked: MIS = RIS & IMR";
   EXPECT_FALSE(timer.irq_a().level());
 }
@@ -119,17 +121,17 @@ TEST_F(GptmTest, OneShotFiresOnceAndClearsTaen) {
   auto_ack();
   timer.write(kImr, kTato, 4);
   start_32(kOneShot, 999, 100);
-  run_to(100 + 999);
+  run_to(100 + 998);
   EXPECT_EQ(timer.read(kCtl, 4) & kTaen, kTaen);
-  run_to(100 + 1000);
+  run_to(100 + 999);
   EXPECT_EQ(timer.read(kCtl, 4) & kTaen, 0u);
   run_to(100 + 100000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{1100}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1099}));
   EXPECT_EQ(timer.read(kTav, 4), 999u);
-  // Setting TAEN again re-arms it for one more full period.
+  // Setting TAEN again re-arms it for one more run.
   timer.write(kCtl, kTaen, 4);
   run_to(100 + 100000 + 1000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{1100, 101100}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1099, 101099}));
 }
 
 // Count up (TACDIR): from 0 up to TAILR, time-out on the reload to 0; TAILR + 1 clocks per period.
@@ -140,13 +142,17 @@ TEST_F(GptmTest, CountUpRunsFromZeroToTailr) {
   EXPECT_EQ(timer.read(kTav, 4), 0u);
   run_to(100);
   EXPECT_EQ(timer.read(kTav, 4), 100u);
+  run_to(498);
+  EXPECT_TRUE(a_rises.empty());
   run_to(499);
   EXPECT_EQ(timer.read(kTav, 4), 499u);
-  EXPECT_TRUE(a_rises.empty());
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{499}));
+  run_to(500);
+  EXPECT_EQ(timer.read(kTav, 4), 0u) << "reloads with 0 on the next clock";
   run_to(507);
   EXPECT_EQ(timer.read(kTav, 4), 7u);
   run_to(1000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{500, 1000}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{499, 999}));
 }
 
 // Clearing TAEN freezes the counter; setting it again continues from the frozen value.
@@ -161,10 +167,10 @@ TEST_F(GptmTest, DisableFreezesAndEnableContinues) {
   EXPECT_EQ(timer.read(kTav, 4), 8999u);
   EXPECT_TRUE(a_rises.empty());
   timer.write(kCtl, kTaen, 4);
-  run_to(50000 + 8999);
+  run_to(50000 + 8998);
   EXPECT_TRUE(a_rises.empty());
-  run_to(50000 + 9000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{59000}));
+  run_to(50000 + 8999);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{58999}));
 }
 
 // Match interrupt (TAMIE + TAMIM): TAMRIS when the counter counts into TAMATCHR.
@@ -192,6 +198,40 @@ TEST_F(GptmTest, MatchInterruptCountingUp) {
   EXPECT_TRUE(timer.irq_a().level());
 }
 
+// A match value of 0 counting down coincides with every time-out: one match per period, not two.
+TEST_F(GptmTest, MatchAtZeroFiresOncePerPeriod) {
+  std::vector<Cycles> matches;
+  timer.irq_a().on_change([&](bool level) {
+    if (level) {
+      matches.push_back(events.now());
+      events.schedule_in(0, [this] { timer.write(kIcr, kTam, 4); });
+    }
+  });
+  timer.write(kImr, kTam, 4);
+  timer.write(kTamatchr, 0, 4);
+  start_32(kPeriodic | kMie, 99, 0);
+  run_to(350);
+  EXPECT_EQ(matches, (std::vector<Cycles>{99, 199, 299}));
+}
+
+// TACINTD: the time-out does not even set TATORIS.
+TEST_F(GptmTest, TacintdSuppressesTimeoutStatus) {
+  start_32(kPeriodic | (1u << 12), 99, 0);
+  run_to(1000);
+  EXPECT_EQ(timer.read(kRis, 4), 0u);
+  EXPECT_EQ(timer.read(kTav, 4), 99u);  // 1000 = 10 periods: just reloaded
+}
+
+// The CPU may read TAV a few cycles after a time-out is due but before its event has run:
+// the value is still computed from now(), across the reload.
+TEST_F(GptmTest, ReadAfterDueTimeoutBeforeItsEventRuns) {
+  start_32(kPeriodic, 99, 0);
+  events.advance_to(150);  // time-out at 99 due, not yet fired
+  EXPECT_EQ(timer.read(kTav, 4), 49u);
+  run_to(150);
+  EXPECT_EQ(timer.read(kTav, 4), 49u);
+}
+
 // Without TAMIE no match status is raised (TnMIE enables the match interrupt in one-shot/periodic).
 TEST_F(GptmTest, NoMatchStatusWithoutTamie) {
   timer.write(kImr, kTam, 4);
@@ -204,7 +244,7 @@ TEST_F(GptmTest, NoMatchStatusWithoutTamie) {
 // ICR is write-1-to-clear; the interrupt line follows MIS = RIS & IMR.
 TEST_F(GptmTest, IcrClearsAndIrqLineFollowsMis) {
   start_32(kPeriodic, 99, 0);
-  run_to(100);
+  run_to(99);
   EXPECT_EQ(timer.read(kRis, 4), kTato);
   EXPECT_FALSE(timer.irq_a().level());
   timer.write(kImr, kTato, 4);
@@ -222,7 +262,7 @@ TEST_F(GptmTest, IcrClearsAndIrqLineFollowsMis) {
   EXPECT_FALSE(timer.irq_b().level());
 }
 
-// Writing TAV loads the counter: the next time-out comes TAV + 1 clocks later.
+// Writing TAV loads the counter: it reaches 0 (the time-out) TAV clocks later.
 TEST_F(GptmTest, TavWriteLoadsTheCounter) {
   auto_ack();
   timer.write(kImr, kTato, 4);
@@ -230,8 +270,8 @@ TEST_F(GptmTest, TavWriteLoadsTheCounter) {
   run_to(100);
   timer.write(kTav, 99, 4);
   EXPECT_EQ(timer.read(kTav, 4), 99u);
-  run_to(100 + 100 + 12000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{200, 12200}));
+  run_to(100 + 99 + 12000);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{199, 12199}));
 }
 
 // TAILR while counting down: without TAILD the counter loads the new value now; with TAILD the
@@ -244,14 +284,14 @@ TEST_F(GptmTest, TailrWriteReloadsNowOrAtNextTimeoutWithTaild) {
   timer.write(kTailr, 499, 4);
   EXPECT_EQ(timer.read(kTav, 4), 499u);
   run_to(2000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{1500, 2000}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1499, 1999}));
 
   timer.write(kTamr, kPeriodic | kIld, 4);
   run_to(2100);
   timer.write(kTailr, 999, 4);
   EXPECT_EQ(timer.read(kTav, 4), 399u) << "TAILD: counting on from the old value";
   run_to(2500 + 1000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{1500, 2000, 2500, 3500}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1499, 1999, 2499, 3499}));
 }
 
 // Counting up, a new TAILR is the new limit for the count in progress.
@@ -263,7 +303,7 @@ TEST_F(GptmTest, TailrWriteCountingUpChangesTheLimit) {
   timer.write(kTailr, 299, 4);
   EXPECT_EQ(timer.read(kTav, 4), 200u);
   run_to(300 + 300);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{300, 600}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{299, 599}));
 }
 
 // 16-bit split mode (CFG 4): timer A and B count independently; counting down the 8-bit
@@ -285,8 +325,8 @@ TEST_F(GptmTest, SplitModeHalvesAreIndependentWithPrescaler) {
   EXPECT_EQ(timer.read(kTapv, 4), 4u);
   EXPECT_EQ(timer.read(kTbv, 4), 74u);
   run_to(30000);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{10000, 20000, 30000}));
-  EXPECT_EQ(b_rises, (std::vector<Cycles>{100}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{9999, 19999, 29999}));
+  EXPECT_EQ(b_rises, (std::vector<Cycles>{99}));
   EXPECT_EQ(timer.read(kCtl, 4), kTaen) << "only timer B's one-shot cleared its enable";
 }
 
@@ -301,8 +341,8 @@ TEST_F(GptmTest, SplitModeCountUpUsesPrescalerAsExtension) {
   timer.write(kCtl, kTaen, 4);
   run_to(0x10005);
   EXPECT_EQ(timer.read(kTav, 4), 0x10005u);
-  run_to(0x10011 + 0x10011);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{0x10011, 0x20022}));
+  run_to(0x10010 + 0x10011);
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{0x10010, 0x20021}));
 }
 
 // In 32-bit mode timer B is part of the concatenated counter: TBEN alone does not run anything.
@@ -320,11 +360,12 @@ TEST_F(GptmTest, AltclkCountsAtPiosc) {
   auto_ack();
   timer.write(kCc, 1, 4);
   timer.write(kImr, kTato, 4);
-  start_32(kPeriodic, 15, 0);  // 16 counts = 120 ticks
+  start_32(kPeriodic, 15, 0);  // period 16 counts = 120 ticks
   run_to(75);
   EXPECT_EQ(timer.read(kTav, 4), 5u);  // 10 counts elapsed
+  // Count n falls at ceil(n * 7.5) ticks: time-outs at counts 15 and 31 -> ticks 113 and 233.
   run_to(240);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{120, 240}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{113, 233}));
 }
 
 // A system clock change keeps the count and re-times the rest of the period.
@@ -336,7 +377,7 @@ TEST_F(GptmTest, SysclkChangeKeepsCountAndRetimes) {
   timer.set_sysclk_hz(60'000'000);  // 2 ticks per count
   EXPECT_EQ(timer.read(kTav, 4), 599u);
   run_to(400 + 1200);
-  EXPECT_EQ(a_rises, (std::vector<Cycles>{1600}));
+  EXPECT_EQ(a_rises, (std::vector<Cycles>{1598}));  // 599 counts x 2 ticks
 }
 
 // SYNC is reported to the board (which forwards it to every timer); sync() reloads the counter.
@@ -349,9 +390,9 @@ TEST_F(GptmTest, SyncReportsWriteAndReloads) {
   EXPECT_EQ(seen, (std::vector<std::uint32_t>{0x3}));
   timer.sync(true, false);
   EXPECT_EQ(timer.read(kTav, 4), 11999u);
-  run_to(5000 + 11999);
+  run_to(5000 + 11998);
   EXPECT_EQ(timer.read(kRis, 4), 0u);
-  run_to(5000 + 12000);
+  run_to(5000 + 11999);
   EXPECT_EQ(timer.read(kRis, 4), kTato);
 }
 
@@ -390,7 +431,7 @@ TEST_F(GptmTest, Deterministic) {
     return at;
   };
   const auto first = run();
-  EXPECT_EQ(first.size(), 12u);  // 778, 1556, ... 9336
+  EXPECT_EQ(first.size(), 12u);  // 777, 1555, ... 9335
   EXPECT_EQ(first, run());
 }
 

@@ -1,0 +1,371 @@
+#include "peripherals/rtl/uart_rtl.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "Vuart_pl011.h"
+
+namespace k7sim {
+namespace {
+
+using u128 = unsigned __int128;
+
+constexpr std::uint32_t kDr = 0x000;
+constexpr std::uint32_t kCc = 0xFC8;
+
+SerialFormat format_of(std::uint32_t lcrh, std::uint64_t div64, std::uint64_t clk_hz, unsigned eb) {
+  SerialFormat f;
+  f.data_bits = 5 + ((lcrh >> 5) & 3);
+  f.stop_bits = (lcrh & 0x08) ? 2 : 1;
+  if (!(lcrh & 0x02)) f.parity = 'N';
+  else if (lcrh & 0x80) f.parity = (lcrh & 0x04) ? 'S' : 'M';
+  else f.parity = (lcrh & 0x04) ? 'E' : 'O';
+  f.baud = (div64 >= 64 && clk_hz > 0)
+               ? static_cast<std::uint32_t>(std::llround(static_cast<double>(clk_hz) * 64.0 /
+                                                         (eb * static_cast<double>(div64))))
+               : 0;
+  return f;
+}
+
+double bit_ticks_of(std::uint64_t div64, std::uint64_t clk_hz, unsigned eb) {
+  if (div64 < 64 || clk_hz == 0) return 0;
+  return eb * static_cast<double>(div64) / 64.0 * static_cast<double>(kTickHz) / static_cast<double>(clk_hz);
+}
+
+}  // namespace
+
+UartRtl::UartRtl(std::string name, EventQueue& events, Clocking clocking)
+    : name_(std::move(name)),
+      events_(events),
+      clocking_(clocking),
+      m_(std::make_unique<Vuart_pl011>()),
+      irq_(name_ + ".irq"),
+      rts_(name_ + ".rts", true) {
+  m_->clk = 0;
+  m_->cts_n = 1;
+  m_->rxd = 1;
+  m_->eval();
+  reset();
+}
+
+UartRtl::~UartRtl() {
+  events_.cancel(timer_);
+  for (EventId id : wakes_) events_.cancel(id);
+  m_->final();
+}
+
+// ---- time base ----------------------------------------------------------------------------------
+
+std::uint64_t UartRtl::div64() const { return 64ull * m_->ibrd_o + m_->fbrd_o; }
+
+Cycles UartRtl::tick_of(std::uint64_t c) const {
+  return t0_ + static_cast<Cycles>(static_cast<u128>(c) * kTickHz / clk_hz_);
+}
+
+std::uint64_t UartRtl::cycle_at(Cycles t) const {
+  if (t < t0_) return 0;
+  return static_cast<std::uint64_t>((static_cast<u128>(t - t0_ + 1) * clk_hz_ - 1) / kTickHz);
+}
+
+std::uint64_t UartRtl::cycle_ceil(Cycles t) const {
+  if (t <= t0_) return 0;
+  return static_cast<std::uint64_t>((static_cast<u128>(t - t0_) * clk_hz_ + kTickHz - 1) / kTickHz);
+}
+
+std::uint64_t UartRtl::uart_clock_hz() const { return (m_->cc_o & 0xF) == 5 ? kPioscHz : sysclk_hz_; }
+
+void UartRtl::set_phase_reference() {
+  t0_ = events_.now();
+  c_last_ = 0;
+}
+
+// ---- edges --------------------------------------------------------------------------------------
+
+std::uint32_t UartRtl::edge(const Edge& e) {
+  prev_div64_ = div64();
+  prev_clk_hz_ = clk_hz_;
+  Vuart_pl011& m = *m_;
+  m.rst = e.rst;
+  m.tick = e.tick;
+  m.cycles = static_cast<std::uint32_t>(e.cycles);
+  m.phase_rst = e.phase_rst;
+  m.skip = e.skip;
+  m.skip_frac = e.skip_frac;
+  m.skip_cnt = static_cast<std::uint32_t>(e.skip_cnt);
+  m.rd = e.rd;
+  m.wr = e.wr;
+  m.addr = e.addr & 0xFFC;
+  m.wdata = e.wdata & 0xFFFF;
+  m.rxd = rx_level_at(events_.now());
+  m.cts_n = cts_pin_;
+  m.clk = 0;
+  m.eval();
+  const std::uint32_t rdata = m.rdata;
+  m.clk = 1;
+  m.eval();
+  ++edges_;
+  after_edge();
+  return rdata;
+}
+
+void UartRtl::after_edge() {
+  Vuart_pl011& m = *m_;
+  const Cycles now = events_.now();
+  if (m.phase_reset_o) set_phase_reference();
+
+  const bool txd = m.txd != 0;
+  // A break that ended at this edge (reported with the divisor it ran on, as UartModel does).
+  if (in_break_ && !m.tx_break_o) {
+    in_break_ = false;
+    if (now > break_start_) {
+      SerialFrame f;
+      f.start = break_start_;
+      f.is_break = true;
+      f.break_ticks = now - break_start_;
+      // As UartModel: the live format and HSE, the divisor and clock the break ran on.
+      const unsigned eb = m.hse_o ? 8 : 16;
+      f.format = format_of(m.lcrh_o, prev_div64_, prev_clk_hz_, eb);
+      f.bit_ticks = bit_ticks_of(prev_div64_, prev_clk_hz_, eb);
+      for (auto& cb : tx_frame_cbs_) cb(f);
+    }
+  }
+  if (!in_break_ && m.tx_break_o) {
+    in_break_ = true;
+    break_start_ = now;
+  }
+  if (txd != txd_) {
+    txd_ = txd;
+    for (auto& cb : tx_line_cbs_) cb(txd, now);
+  }
+  if (m.tx_start_o) {
+    const unsigned eb = m.tx_hse_o ? 8 : 16;
+    SerialFrame f;
+    f.start = now;
+    f.bit_ticks = bit_ticks_of(div64(), clk_hz_, eb);
+    f.format = format_of(m.tx_lcrh_o, div64(), clk_hz_, eb);
+    f.data = m.tx_data_o;
+    f.parity_bit = SerialFrame::compute_parity(f.data, f.format);
+    for (auto& cb : tx_frame_cbs_) cb(f);
+  }
+  irq_.set(m.irq != 0);
+  rts_.set(m.rts_n != 0);
+}
+
+std::uint64_t UartRtl::access_cycles() {
+  const std::uint64_t c = cycle_at(events_.now());
+  const std::uint64_t d = c >= c_last_ ? c - c_last_ : 0;
+  c_last_ = std::max(c, c_last_);
+  return d;
+}
+
+// Enables whose events have not run although their tick is before now (a caller that advanced
+// the clock without running the queue): run them in order first.
+void UartRtl::run_due() {
+  while (timer_ != kNoEvent && tick_of(timer_cycle_) < events_.now()) {
+    events_.cancel(timer_);
+    timer_ = kNoEvent;
+    on_timer();
+  }
+}
+
+void UartRtl::wake() {
+  run_due();
+  if (!sleeping_) return;
+  sleeping_ = false;
+  if (!m_->baud_valid) return;
+  // Nothing happened at the enables slept through: load the generator state of the first enable
+  // at or after now, as if every one of them had been clocked.
+  const Cycles now = events_.now();
+  const std::uint64_t d = div64();
+  const std::uint64_t c_now = cycle_at(now);
+  const std::uint64_t c_first = cycle_ceil(now);
+  const std::uint64_t k = static_cast<std::uint64_t>((static_cast<u128>(c_first) * 64 + d - 1) / d);
+  const std::uint64_t c_k = static_cast<std::uint64_t>(static_cast<u128>(k) * d / 64);
+  Edge e;
+  e.skip = true;
+  e.skip_frac = static_cast<std::uint32_t>((static_cast<u128>(k) * m_->fbrd_o) % 64);
+  e.skip_cnt = c_k - c_now;
+  c_last_ = c_now;
+  edge(e);
+}
+
+void UartRtl::on_timer() {
+  timer_ = kNoEvent;
+  const std::uint64_t cnt = m_->cyc_to_tick;
+  Edge e;
+  e.cycles = timer_cycle_ - c_last_;
+  e.tick = e.cycles == cnt;
+  c_last_ = timer_cycle_;
+  edge(e);
+  schedule_next();
+}
+
+void UartRtl::schedule_next() {
+  events_.cancel(timer_);
+  timer_ = kNoEvent;
+  if (!m_->baud_valid) return;
+  // The enable at now (just after a phase reset, or an access on an enable's cycle) runs at once.
+  while (m_->cyc_to_tick == 0) {
+    Edge e;
+    e.tick = true;
+    edge(e);
+  }
+  if (clocking_ == Clocking::FastForward && m_->quiet && rx_settled()) {
+    sleeping_ = true;
+    return;
+  }
+  timer_cycle_ = c_last_ + (clocking_ == Clocking::EveryCycle ? 1 : m_->cyc_to_tick);
+  timer_ = events_.schedule_at(tick_of(timer_cycle_), [this] { on_timer(); });
+}
+
+// ---- RX line ------------------------------------------------------------------------------------
+
+bool UartRtl::rx_level_at(Cycles t) const {
+  for (auto it = rx_.rbegin(); it != rx_.rend(); ++it)
+    if (it->start <= t) return it->is_frame ? it->frame.level_at(t) : it->level;
+  return true;
+}
+
+bool UartRtl::rx_settled() const {
+  const Cycles now = events_.now();
+  if (!rx_level_at(now)) return false;
+  if (rx_.empty()) return true;
+  const Segment& last = rx_.back();
+  if (last.start > now) return false;
+  return !last.is_frame || now >= last.frame.end();
+}
+
+void UartRtl::receive(const SerialFrame& frame) {
+  wake();
+  const Cycles now = events_.now();
+  // Keep only what is still needed: the newest segment that began at or before now.
+  while (rx_.size() > 1 && rx_[1].start <= now) rx_.erase(rx_.begin());
+  while (!rx_.empty() && rx_.back().start >= frame.start && rx_.back().start > now) rx_.pop_back();
+  rx_.push_back({frame.start, true, true, frame});
+  if (frame.start > now) {
+    wakes_.push_back(events_.schedule_at(frame.start, [this] {
+      if (!wakes_.empty()) wakes_.erase(wakes_.begin());
+      if (sleeping_) {
+        wake();
+        schedule_next();
+      }
+    }));
+  }
+  schedule_next();
+}
+
+void UartRtl::set_rx_line(bool level) {
+  wake();
+  const Cycles now = events_.now();
+  while (!rx_.empty() && rx_.back().start >= now) rx_.pop_back();
+  while (rx_.size() > 1 && rx_[1].start <= now) rx_.erase(rx_.begin());
+  rx_.push_back({now, false, level, SerialFrame{}});
+  schedule_next();
+}
+
+// ---- pins, clock, bus ---------------------------------------------------------------------------
+
+void UartRtl::set_cts(bool pin_level) {
+  if (pin_level == cts_pin_) return;
+  wake();
+  cts_pin_ = pin_level;
+  Edge e;
+  e.cycles = access_cycles();
+  edge(e);
+  schedule_next();
+}
+
+void UartRtl::set_sysclk_hz(std::uint64_t hz) {
+  const std::uint64_t before = uart_clock_hz();
+  if (hz == sysclk_hz_) return;
+  wake();
+  sysclk_hz_ = hz;
+  if (uart_clock_hz() == before) return;
+  Edge e;
+  e.cycles = access_cycles();
+  e.phase_rst = true;
+  edge(e);
+  clk_hz_ = uart_clock_hz();
+  set_phase_reference();
+  schedule_next();
+}
+
+std::uint32_t UartRtl::read(std::uint32_t offset, unsigned size) {
+  const std::uint32_t word = offset & ~3u;
+  std::uint32_t v;
+  if (word == kDr) {
+    wake();
+    Edge e;
+    e.cycles = access_cycles();
+    e.rd = true;
+    e.addr = word;
+    v = edge(e);
+    schedule_next();
+  } else {
+    // No side effects: a combinational read, no clock edge.
+    run_due();
+    m_->rd = 0;
+    m_->wr = 0;
+    m_->tick = 0;
+    m_->skip = 0;
+    m_->phase_rst = 0;
+    m_->rst = 0;
+    m_->addr = word & 0xFFC;
+    m_->eval();
+    v = m_->rdata;
+  }
+  if (size < 4) {
+    const unsigned shift = (offset & 3u) * 8;
+    v = (v >> shift) & (size == 1 ? 0xFFu : 0xFFFFu);
+  }
+  return v;
+}
+
+void UartRtl::write(std::uint32_t offset, std::uint32_t value, unsigned size) {
+  const std::uint32_t word = offset & ~3u;
+  wake();
+  if (size < 4) {
+    const unsigned shift = (offset & 3u) * 8;
+    const std::uint32_t lane = (size == 1 ? 0xFFu : 0xFFFFu) << shift;
+    std::uint32_t cur = 0;
+    if (word != kDr) {
+      m_->rd = 0;
+      m_->wr = 0;
+      m_->addr = word & 0xFFC;
+      m_->eval();
+      cur = m_->rdata;
+    }
+    value = (cur & ~lane) | ((value << shift) & lane);
+  }
+  const std::uint64_t clock_before = uart_clock_hz();
+  Edge e;
+  e.cycles = access_cycles();
+  e.wr = true;
+  e.addr = word;
+  e.wdata = value;
+  edge(e);
+  if (word == kCc && uart_clock_hz() != clock_before) {
+    Edge p;
+    p.phase_rst = true;
+    edge(p);
+    clk_hz_ = uart_clock_hz();
+    set_phase_reference();
+  }
+  schedule_next();
+}
+
+void UartRtl::reset() {
+  wake();
+  events_.cancel(timer_);
+  timer_ = kNoEvent;
+  Edge e;
+  e.rst = true;
+  edge(e);
+  in_break_ = false;
+  clk_hz_ = uart_clock_hz();
+  set_phase_reference();
+  sleeping_ = false;
+  schedule_next();
+}
+
+}  // namespace k7sim
