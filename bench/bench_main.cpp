@@ -32,7 +32,9 @@ struct CoreRun {
 };
 
 CoreRun run_on_k7sim() {
-  Board board(Board::Config{guest("bench_kernel")});
+  Board::Config config;
+  config.firmware_elf = guest("bench_kernel");
+  Board board(config);
   bool done = false;
   board.line(ModulePin::Rts).on_change([&](bool level) {
     if (level) {
@@ -79,7 +81,9 @@ CoreRun run_raw() {
 }
 
 double idle_rtf() {
-  Board board(Board::Config{guest("idle_wfi")});
+  Board::Config config;
+  config.firmware_elf = guest("idle_wfi");
+  Board board(config);
   board.power_on();
   const Cycles span = ticks_from_ms(20'000);
   const auto t = Clock::now();

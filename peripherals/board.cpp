@@ -20,9 +20,14 @@
 #include "emulator/cpu/elf_image.h"
 #include "emulator/cpu/systick.h"
 #include "emulator/log.h"
+#include "peripherals/eeprom.h"
+#include "peripherals/flash_ctrl.h"
 #include "peripherals/gpio.h"
+#include "peripherals/gptm.h"
+#include "peripherals/nv_image.h"
 #include "peripherals/sysctl.h"
 #include "peripherals/uart.h"
+#include "peripherals/watchdog.h"
 
 namespace k7sim {
 
@@ -45,6 +50,12 @@ constexpr unsigned kPortA = 0, kPortB = 1, kPortJ = 8, kPortN = 12;
 constexpr unsigned kNumUart = 8;
 constexpr unsigned kUartIrq[kNumUart] = {5, 6, 33, 56, 57, 58, 59, 60};
 constexpr unsigned kSysCtlIrq = 28;
+constexpr unsigned kFlashIrq = 29;     // FLASH and EEPROM (vector 45)
+constexpr unsigned kWatchdogIrq = 18;  // WDT0 and WDT1 (vector 34)
+constexpr unsigned kNumTimers = 8;
+constexpr std::uint32_t kTimerBase[kNumTimers] = {0x40030000, 0x40031000, 0x40032000, 0x40033000,
+                                                  0x40034000, 0x40035000, 0x400E0000, 0x400E1000};
+constexpr unsigned kTimerIrqA[kNumTimers] = {19, 21, 23, 35, 63, 65, 98, 100};  // B = A + 1
 constexpr unsigned kPctlUart = 1;
 
 // The module's reset supervisor filters glitches on RST: the chip is held in reset only once RST
@@ -108,6 +119,13 @@ struct Board::Impl {
   std::unique_ptr<SysCtl> sysctl;
   std::vector<std::unique_ptr<GpioPort>> gpio;
   std::vector<std::unique_ptr<UartModel>> uart;
+  std::vector<std::unique_ptr<Gptm>> timers;
+  std::unique_ptr<Watchdog> wdt0, wdt1;
+  NvOpCounter nv_ops;
+  std::unique_ptr<NvImage> nv;
+  std::unique_ptr<FlashController> flash;
+  std::unique_ptr<Eeprom> eeprom;
+  std::uint64_t power_cut_at_op = 0;  // 0 = none pending
 
   // --- image ---
   std::unique_ptr<ElfImage> elf;
@@ -159,6 +177,7 @@ struct Board::Impl {
   void apply_pending();
   void set_rst(std::optional<bool> level);
   bool cpu_may_run() const { return powered && !in_reset && !halted; }
+  void power_off();
   // Observers only hear changes: after construction and every reset, bring the pads and the
   // module pin lines to the levels the models now drive.
   void sync_pins();
@@ -212,9 +231,55 @@ Board::Impl::Impl(const Config& config) {
     u.irq().on_change([this, irq](bool l) { nvic.set_irq_line(irq, l); });
   }
 
+  for (unsigned n = 0; n < kNumTimers; ++n) {
+    timers.push_back(std::make_unique<Gptm>("TIMER" + std::to_string(n), events));
+    Gptm& t = *timers.back();
+    bus.map(kTimerBase[n], 0x1000, t, kTimerBase[n], gate_for(PeriphClass::Timer, n, "PRTIMER"));
+    const unsigned irq = kTimerIrqA[n];
+    t.irq_a().on_change([this, irq](bool l) { nvic.set_irq_line(irq, l); });
+    t.irq_b().on_change([this, irq](bool l) { nvic.set_irq_line(irq + 1, l); });
+  }
+  // GPTMSYNC of Timer0 reloads the timers it names (bits 2n / 2n+1 = Timer n A / B).
+  timers[0]->on_sync([this](std::uint32_t v) {
+    for (unsigned n = 0; n < kNumTimers; ++n)
+      if (v & (3u << (2 * n))) timers[n]->sync(v & (1u << (2 * n)), v & (2u << (2 * n)));
+  });
+  // WDT0 runs from the system clock, WDT1 from PIOSC; both share one interrupt and the NMI.
+  wdt0 = std::make_unique<Watchdog>("WDT0", events, false);
+  wdt1 = std::make_unique<Watchdog>("WDT1", events, true);
+  bus.map(0x40000000, 0x1000, *wdt0, 0x40000000, gate_for(PeriphClass::Wd, 0, "PRWD"));
+  bus.map(0x40001000, 0x1000, *wdt1, 0x40001000, gate_for(PeriphClass::Wd, 1, "PRWD"));
+  auto wdt_irq = [this](bool) { nvic.set_irq_line(kWatchdogIrq, wdt0->irq().level() || wdt1->irq().level()); };
+  wdt0->irq().on_change(wdt_irq);
+  wdt1->irq().on_change(wdt_irq);
+  wdt0->nmi().on_change([this](bool l) { if (l) nvic.set_pending(exc::kNmi); });
+  wdt1->nmi().on_change([this](bool l) { if (l) nvic.set_pending(exc::kNmi); });
+  wdt0->on_reset_request([this] { request_reset(SysCtl::kRescWdt0); });
+  wdt1->on_reset_request([this] { request_reset(SysCtl::kRescWdt1); });
+
+  // Non-volatile memories: the flash array is the CPU's; the image owns the EEPROM words.
+  nv = std::make_unique<NvImage>(cpu->flash());
+  flash = std::make_unique<FlashController>(events, nv_ops, cpu->flash(),
+                                            [this](std::uint32_t b, std::uint32_t e) { cpu->invalidate_code(b, e); });
+  eeprom = std::make_unique<Eeprom>(events, nv_ops, nv->eeprom());
+  bus.map(FlashController::kBase, 0x1000, *flash, FlashController::kBase);
+  bus.map(Eeprom::kBase, 0x1000, *eeprom, Eeprom::kBase, gate_for(PeriphClass::Eeprom, 0, "PREEPROM"));
+  flash->irq().on_change([this](bool l) { nvic.set_irq_line(kFlashIrq, l); });
+  eeprom->on_interrupt([this] { flash->raise_eeprom_interrupt(); });
+  flash->on_commit([this] { sysctl->commit_user_regs(); });
+  nv_ops.on_operation_start([this](const NvOp& op) {
+    if (power_cut_at_op == 0 || op.index != power_cut_at_op) return;
+    power_cut_at_op = 0;
+    note(std::string("power cut during ") + to_string(op.kind) + " #" + std::to_string(op.index));
+    events.schedule_at(op.start + (op.end - op.start) / 2, [this] { power_off(); });
+  });
+
   sysctl->on_peripheral_reset([this](PeriphClass cls, unsigned instance) {
     if (cls == PeriphClass::Gpio && instance < gpio.size()) gpio[instance]->reset();
     if (cls == PeriphClass::Uart && instance < uart.size()) uart[instance]->reset();
+    if (cls == PeriphClass::Timer && instance < timers.size()) timers[instance]->reset();
+    if (cls == PeriphClass::Wd) (instance == 0 ? wdt0 : wdt1)->reset();
+    if (cls == PeriphClass::Eeprom) eeprom->reset();
   });
 
   // --- module pins ---
@@ -241,7 +306,25 @@ Board::Impl::Impl(const Config& config) {
   port(kPortJ).pad(0).on_change([this](bool level) { pin(ModulePin::Reload).set(level); });
   sync_pins();
 
+  // USERREG0/1: the factory MAC, bytes 0..2 and 3..5, low byte first (tm4c1294-facts.md §6).
+  const std::uint8_t* m = config.factory_mac;
+  sysctl->set_user_reg(0, std::uint32_t(m[0]) | std::uint32_t(m[1]) << 8 | std::uint32_t(m[2]) << 16);
+  sysctl->set_user_reg(1, std::uint32_t(m[3]) | std::uint32_t(m[4]) << 8 | std::uint32_t(m[5]) << 16);
+  sysctl->commit_user_regs();
+
+  if (config.flash_image.empty()) nv->factory_reset();
+  else nv->load(config.flash_image);
   load_image(config.firmware_elf);
+}
+
+void Board::Impl::power_off() {
+  if (!powered) return;
+  powered = false;
+  // Everything stops: models drop their pending work (a flash/EEPROM operation in flight leaves
+  // its partial result), the core no longer runs.
+  for (MmioDevice* d : bus.devices()) d->reset();
+  cpu->request_stop();
+  note("power off");
 }
 
 void Board::Impl::sync_pins() {
@@ -256,12 +339,13 @@ void Board::Impl::sync_pins() {
 
 void Board::Impl::load_image(const std::string& path) {
   elf = std::make_unique<ElfImage>(ElfImage::load(path));
-  auto& flash = cpu->flash();
+  auto& flash_bytes = cpu->flash();
+  std::vector<const ElfSegment*> to_flash;
   for (const ElfSegment& s : elf->segments()) {
     if (s.data.empty()) continue;
     const std::uint32_t a = s.load_address;
     if (a < CortexM4::kFlashSize && s.data.size() <= CortexM4::kFlashSize - a) {
-      std::memcpy(flash.data() + a, s.data.data(), s.data.size());
+      to_flash.push_back(&s);
     } else if (a - CortexM4::kSramBase < CortexM4::kSramSize && s.data.size() <= CortexM4::kSramSize - (a - CortexM4::kSramBase)) {
       sram_segments.push_back(s);
     } else {
@@ -269,12 +353,25 @@ void Board::Impl::load_image(const std::string& path) {
                      " bytes) lies outside the TM4C1294's flash (0x00000000-0x000FFFFF) and SRAM (0x20000000-0x2003FFFF)");
     }
   }
+  // As a programmer does it: erase every 16 KB sector the image touches, then write the segments
+  // (segments may share a sector, e.g. .text and the load image of .data).
+  for (const ElfSegment* s : to_flash) {
+    const std::uint32_t first = s->load_address & ~(FlashController::kSectorBytes - 1);
+    const std::uint32_t end = std::min<std::uint32_t>(
+        (s->load_address + std::uint32_t(s->data.size()) + FlashController::kSectorBytes - 1) & ~(FlashController::kSectorBytes - 1),
+        CortexM4::kFlashSize);
+    std::fill(flash_bytes.begin() + first, flash_bytes.begin() + end, 0xFF);
+  }
+  for (const ElfSegment* s : to_flash) std::memcpy(flash_bytes.data() + s->load_address, s->data.data(), s->data.size());
 }
 
 void Board::Impl::update_sysclk(std::uint64_t hz) {
   cpu->set_clock_hz(hz);
   systick->set_core_clock_hz(hz);
   for (auto& u : uart) u->set_sysclk_hz(hz);
+  for (auto& t : timers) t->set_sysclk_hz(hz);
+  wdt0->set_sysclk_hz(hz);
+  wdt1->set_sysclk_hz(hz);
 }
 
 // A reset of the whole chip (power-on, nRST, SYSRESETREQ, watchdog): every model returns to its
@@ -356,14 +453,13 @@ void Board::power_on() {
   impl_->reset_chip(SysCtl::kRescPor);
 }
 
-void Board::power_off() {
-  if (!impl_->powered) return;
-  impl_->powered = false;
-  // Everything stops: models drop their pending work, the core no longer runs.
-  for (MmioDevice* d : impl_->bus.devices()) d->reset();
-  impl_->cpu->request_stop();
-  impl_->note("power off");
-}
+void Board::power_off() { impl_->power_off(); }
+
+void Board::save_flash(const std::string& path) const { impl_->nv->save(path); }
+
+void Board::cut_power_during_flash_op(std::uint64_t n) { impl_->power_cut_at_op = impl_->nv_ops.count() + (n == 0 ? 1 : n); }
+
+std::uint64_t Board::flash_operations() const { return impl_->nv_ops.count(); }
 
 bool Board::powered() const { return impl_->powered; }
 EventQueue& Board::events() { return impl_->events; }

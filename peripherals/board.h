@@ -38,6 +38,11 @@ class Board {
  public:
   struct Config {
     std::string firmware_elf;  // ELF of the firmware to run
+    // Saved flash/EEPROM image to start from ("" = factory: erased flash and EEPROM). The
+    // firmware ELF is programmed over it like a programmer would (its sectors erased, then written).
+    std::string flash_image;
+    // Factory MAC in USERREG0/1 (outside the settings area, as on the module).
+    std::uint8_t factory_mac[6] = {0xD8, 0xB0, 0x4C, 0x00, 0x00, 0x07};
   };
   enum class StopReason { Deadline, Requested, Fault };
 
@@ -75,6 +80,14 @@ class Board {
   void on_reset(std::function<void(std::uint32_t cause)> fn);
   void on_console_tx(std::function<void(const SerialFrame&)> fn);
   void module_rx(const SerialFrame& frame);
+
+  // Flash and EEPROM as a file (scenario `flash.save`, read back with `device.flash`).
+  void save_flash(const std::string& path) const;
+  // Power goes off in the middle of the n-th flash/EEPROM program or erase operation from now
+  // (n >= 1), at the midpoint of its duration (scenario `power.cut: {during_flash_op: N}`).
+  void cut_power_during_flash_op(std::uint64_t n);
+  // Flash/EEPROM operations started so far (program, erase, EEPROM word writes).
+  std::uint64_t flash_operations() const;
 
   // Firmware symbol lookup (for reports and test probes).
   std::string symbol_at(std::uint32_t address) const;

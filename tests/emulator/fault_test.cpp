@@ -64,5 +64,7 @@ TEST(FaultReport, StackingFailureIsALockup) {
 }
 
 TEST(FaultReport, MissingFirmwareIsAClearError) {
-  EXPECT_THROW(Board(Board::Config{"/nonexistent/firmware.elf"}), std::exception);
+  Board::Config c;
+  c.firmware_elf = "/nonexistent/firmware.elf";
+  EXPECT_THROW(Board{c}, std::exception);
 }

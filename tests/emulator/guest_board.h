@@ -13,7 +13,12 @@ inline std::string guest_elf(const std::string& name) { return std::string(K7SIM
 
 struct GuestBoard {
   Board board;
-  explicit GuestBoard(const std::string& name) : board(Board::Config{guest_elf(name)}) { board.power_on(); }
+  explicit GuestBoard(const std::string& name) : board(config(name)) { board.power_on(); }
+  static Board::Config config(const std::string& name) {
+    Board::Config c;
+    c.firmware_elf = guest_elf(name);
+    return c;
+  }
 
   Board::StopReason run_us(double us) { return board.run_until(board.now() + Cycles(us * (kTickHz / 1'000'000))); }
   std::uint32_t u32(const std::string& symbol, unsigned index = 0) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace k7sim {
@@ -102,7 +103,7 @@ class EmacTest : public ::testing::Test {
   }
   void set_mac() {
     wr(E::kAddr0H, 0x0000BBAA);  // bytes 4,5
-    wr(E::kAddr0L, 0x44332211);  // bytes 0..3 (latches)
+    wr(E::kAddr0L, 0x44332210);  // bytes 0..3 (latches)
   }
   void start_tx(std::uint32_t list) {
     wr(E::kCfg, rd(E::kCfg) | E::kCfgTe | E::kCfgFes);
@@ -118,7 +119,7 @@ class EmacTest : public ::testing::Test {
   std::uint32_t ts() { return (rd(E::kDmaRis) >> 20) & 7; }
   std::uint32_t rs() { return (rd(E::kDmaRis) >> 17) & 7; }
 
-  static constexpr std::uint8_t kOwnMac[6] = {0x11, 0x22, 0x33, 0x44, 0xAA, 0xBB};
+  static constexpr std::uint8_t kOwnMac[6] = {0x10, 0x22, 0x33, 0x44, 0xAA, 0xBB};
   static constexpr std::uint8_t kBcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
   std::vector<std::uint8_t> sram;
@@ -278,6 +279,21 @@ TEST_F(EmacTest, TxEnhancedDescriptorStrideWithAtds) {
   EXPECT_EQ(port.sent.size(), 2u);
   EXPECT_EQ(rd(E::kHosTxDesc), d + 72);
   EXPECT_EQ(m32(d + 16), 0xDEADBEEFu);
+}
+
+// CFG.IFG [19:17] shortens the gap: 96 - 8*IFG bit times; IFG = 7 -> 40 bits.
+TEST_F(EmacTest, TxInterFrameGapFromCfg) {
+  const std::uint32_t d = kSram, b = kSram + 0x1000;
+  fill(b, 60, 1);
+  desc(d, kOwn | kFs | kLs, 60, b, 0);
+  desc(d + 16, kOwn | kFs | kLs, 60, b, 0);
+  desc(d + 32, 0, 0, 0, 0);
+  wr(E::kCfg, 0x8000 | (7u << 17));
+  const Cycles t0 = events.now();
+  start_tx(d);
+  run_for(5000);
+  ASSERT_EQ(port.sent.size(), 2u);
+  EXPECT_EQ(port.sent[1].start, t0 + 740);  // (576 + 40) bits = 739.2 -> 740 ticks
 }
 
 TEST_F(EmacTest, TxShortFrameIsPaddedUnlessDp) {
@@ -491,7 +507,7 @@ TEST_F(EmacTest, FilterOwnAndOtherUnicastBroadcastAndDbf) {
   const std::uint32_t d = kSram, b = kSram + 0x1000;
   for (std::uint32_t i = 0; i < 8; ++i) desc(d + 16 * i, kOwn, (i == 7 ? E::kRdesRer : 0) | 1536, b, 0);
   start_rx(d);
-  const std::uint8_t other[6] = {0x11, 0x22, 0x33, 0x44, 0xAA, 0xBC};
+  const std::uint8_t other[6] = {0x10, 0x22, 0x33, 0x44, 0xAA, 0xBC};
   EXPECT_TRUE(emac->receive_frame(eth(kOwnMac, 60)));
   EXPECT_FALSE(emac->receive_frame(eth(other, 60)));
   EXPECT_TRUE(emac->receive_frame(eth(kBcast, 60)));
@@ -573,12 +589,12 @@ TEST_F(EmacTest, Addr0LatchedOnLowWrite) {
   const std::uint32_t d = kSram, b = kSram + 0x1000;
   for (std::uint32_t i = 0; i < 4; ++i) desc(d + 16 * i, kOwn, (i == 3 ? E::kRdesRer : 0) | 1536, b, 0);
   start_rx(d);
-  const std::uint8_t next_mac[6] = {0x11, 0x22, 0x33, 0x44, 0xCC, 0xDD};
+  const std::uint8_t next_mac[6] = {0x10, 0x22, 0x33, 0x44, 0xCC, 0xDD};
   wr(E::kAddr0H, 0x0000DDCC);
   EXPECT_EQ(rd(E::kAddr0H), 0x8000DDCCu);  // AE reads 1
   EXPECT_FALSE(emac->receive_frame(eth(next_mac, 60)));
   EXPECT_TRUE(emac->receive_frame(eth(kOwnMac, 60)));
-  wr(E::kAddr0L, 0x44332211);
+  wr(E::kAddr0L, 0x44332210);
   EXPECT_TRUE(emac->receive_frame(eth(next_mac, 60)));
   EXPECT_FALSE(emac->receive_frame(eth(kOwnMac, 60)));
 }
