@@ -68,11 +68,12 @@ void write_vcd(const ScenarioResult& r, const std::string& path) {
     bool level;
   };
   std::vector<Change> changes;
-  const char* pins[] = {"rst", "reload", "cts", "rts"};
-  const char ids[] = {'r', 'l', 'c', 's'};
+  const char* pins[] = {"rst", "reload", "cts", "rts", "power"};
+  const char ids[] = {'r', 'l', 'c', 's', 'p'};
+  constexpr int kPins = 5;
   std::map<std::string, bool> initial;
   for (const PinRecord& p : r.pins) {
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < kPins; ++i)
       if (p.pin == pins[i]) {
         if (p.at == 0 && !initial.count(p.pin)) initial[p.pin] = p.level;
         else changes.push_back({vcd_ns(p.at), ids[i], p.level});
@@ -104,9 +105,9 @@ void write_vcd(const ScenarioResult& r, const std::string& path) {
   f << "$date virtual time $end\n$version k7sim $end\n$comment " << r.name << " $end\n$timescale 1 ns $end\n";
   f << "$scope module k7 $end\n";
   f << "$var wire 1 t txd $end\n$var wire 1 x rxd $end\n";
-  for (int i = 0; i < 4; ++i) f << "$var wire 1 " << ids[i] << " " << pins[i] << " $end\n";
+  for (int i = 0; i < kPins; ++i) f << "$var wire 1 " << ids[i] << " " << pins[i] << " $end\n";
   f << "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n1t\n1x\n";
-  for (int i = 0; i < 4; ++i) f << (initial.count(pins[i]) ? (initial[pins[i]] ? '1' : '0') : '1') << ids[i] << "\n";
+  for (int i = 0; i < kPins; ++i) f << (initial.count(pins[i]) ? (initial[pins[i]] ? '1' : '0') : '1') << ids[i] << "\n";
   f << "$end\n";
   std::uint64_t last = ~0ull;
   for (const Change& c : changes) {

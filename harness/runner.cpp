@@ -183,7 +183,7 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
     case StepKind::PowerCut:
       board_->cut_power_during_flash_op(st.get<PowerCutArgs>().during_flash_op);
       a.until = t0_ + sc_.timeout;
-      a.phase = 1;
+      a.serial_mark = board_->power_cuts();  // the step ends when this cut has happened
       break;
     case StepKind::FlashSave: {
       const auto& f = st.get<FlashSaveArgs>();
@@ -344,8 +344,8 @@ bool Engine::poll(Active& a) {
       finish(a, true, "", now);
       return true;
     case StepKind::PowerCut: {
-      // The step ends when power is off (the cut lands mid-operation, see Board).
-      if (!board_->powered()) {
+      // The step ends when this cut has switched the power off (mid-operation, see Board).
+      if (board_->power_cuts() > a.serial_mark) {
         finish(a, true, "power cut during flash/EEPROM operation #" + std::to_string(board_->flash_operations()), now);
         return true;
       }
@@ -572,6 +572,11 @@ ScenarioResult Engine::run() {
   }
 
   board_->on_reset([this](std::uint32_t) { ++reset_count_; });
+  // The supply as a signal of its own (reports, VCD); a change also wakes the runner (power.cut).
+  board_->on_power([this](bool on) {
+    res_.pins.push_back({board_->now() >= t0_ ? rel(board_->now()) : 0, "power", on});
+    board_->request_stop();
+  });
   if (sc_.setup.present) {
     board_->power_on();
     const std::string problem = run_setup();

@@ -126,6 +126,7 @@ struct Board::Impl {
   std::unique_ptr<FlashController> flash;
   std::unique_ptr<Eeprom> eeprom;
   std::uint64_t power_cut_at_op = 0;  // 0 = none pending
+  std::uint64_t power_cuts = 0;
 
   // --- image ---
   std::unique_ptr<ElfImage> elf;
@@ -145,6 +146,7 @@ struct Board::Impl {
   EventId rst_filter_event = kNoEvent;
   std::vector<std::function<void(const SerialFrame&)>> module_tx_observers, console_tx_observers;
   std::vector<std::function<void(std::uint32_t)>> reset_observers;
+  std::vector<std::function<void(bool)>> power_observers;
   std::deque<std::string> trace;
 
   void note(const std::string& what) {
@@ -271,7 +273,10 @@ Board::Impl::Impl(const Config& config) {
     if (power_cut_at_op == 0 || op.index != power_cut_at_op) return;
     power_cut_at_op = 0;
     note(std::string("power cut during ") + to_string(op.kind) + " #" + std::to_string(op.index));
-    events.schedule_at(op.start + (op.end - op.start) / 2, [this] { power_off(); });
+    events.schedule_at(op.start + (op.end - op.start) / 2, [this] {
+      ++power_cuts;
+      power_off();
+    });
   });
 
   sysctl->on_peripheral_reset([this](PeriphClass cls, unsigned instance) {
@@ -325,6 +330,7 @@ void Board::Impl::power_off() {
   for (MmioDevice* d : bus.devices()) d->reset();
   cpu->request_stop();
   note("power off");
+  for (auto& o : power_observers) o(false);
 }
 
 void Board::Impl::sync_pins() {
@@ -450,6 +456,7 @@ Board::~Board() = default;
 void Board::power_on() {
   if (impl_->powered) return;
   impl_->powered = true;
+  for (auto& o : impl_->power_observers) o(true);
   impl_->reset_chip(SysCtl::kRescPor);
 }
 
@@ -460,6 +467,7 @@ void Board::save_flash(const std::string& path) const { impl_->nv->save(path); }
 void Board::cut_power_during_flash_op(std::uint64_t n) { impl_->power_cut_at_op = impl_->nv_ops.count() + (n == 0 ? 1 : n); }
 
 std::uint64_t Board::flash_operations() const { return impl_->nv_ops.count(); }
+std::uint64_t Board::power_cuts() const { return impl_->power_cuts; }
 
 bool Board::powered() const { return impl_->powered; }
 EventQueue& Board::events() { return impl_->events; }
@@ -533,6 +541,7 @@ Line& Board::line(ModulePin pin) { return impl_->pin(pin); }
 
 void Board::on_module_tx(std::function<void(const SerialFrame&)> fn) { impl_->module_tx_observers.push_back(std::move(fn)); }
 void Board::on_reset(std::function<void(std::uint32_t)> fn) { impl_->reset_observers.push_back(std::move(fn)); }
+void Board::on_power(std::function<void(bool)> fn) { impl_->power_observers.push_back(std::move(fn)); }
 void Board::on_console_tx(std::function<void(const SerialFrame&)> fn) { impl_->console_tx_observers.push_back(std::move(fn)); }
 
 void Board::module_rx(const SerialFrame& frame) {

@@ -78,6 +78,8 @@ class Board {
   // Called after every chip reset (power-on, RST pin, software, watchdog) with the RESC bits of
   // that reset's cause.
   void on_reset(std::function<void(std::uint32_t cause)> fn);
+  // Called whenever the supply switches (power on/off, power cycle, a power cut).
+  void on_power(std::function<void(bool on)> fn);
   void on_console_tx(std::function<void(const SerialFrame&)> fn);
   void module_rx(const SerialFrame& frame);
 
@@ -88,6 +90,8 @@ class Board {
   void cut_power_during_flash_op(std::uint64_t n);
   // Flash/EEPROM operations started so far (program, erase, EEPROM word writes).
   std::uint64_t flash_operations() const;
+  // Power cuts carried out by cut_power_during_flash_op() so far.
+  std::uint64_t power_cuts() const;
 
   // Firmware symbol lookup (for reports and test probes).
   std::string symbol_at(std::uint32_t address) const;

@@ -27,8 +27,8 @@ std::string timeline_svg(const ScenarioResult& r) {
   const double width = 1100, left = 90, right = 20, lane_h = 26;
   const double span_us = std::max(1.0, ticks_to_us(r.virtual_time));
   auto x = [&](Cycles t) { return left + (width - left - right) * (ticks_to_us(t) / span_us); };
-  const char* lanes[] = {"host>dev", "dev>host", "rst", "reload", "cts", "rts"};
-  const int n_lanes = 6;
+  const char* lanes[] = {"host>dev", "dev>host", "rst", "reload", "cts", "rts", "power"};
+  const int n_lanes = 7;
   const double height = 30 + lane_h * n_lanes + 30;
   std::ostringstream s;
   s << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << height << "' class='tl'>";
