@@ -21,6 +21,8 @@
 #include "emulator/cpu/systick.h"
 #include "emulator/log.h"
 #include "peripherals/eeprom.h"
+#include "peripherals/emac.h"
+#include "peripherals/ephy.h"
 #include "peripherals/flash_ctrl.h"
 #include "peripherals/gpio.h"
 #include "peripherals/gptm.h"
@@ -52,6 +54,7 @@ constexpr unsigned kUartIrq[kNumUart] = {5, 6, 33, 56, 57, 58, 59, 60};
 constexpr unsigned kSysCtlIrq = 28;
 constexpr unsigned kFlashIrq = 29;     // FLASH and EEPROM (vector 45)
 constexpr unsigned kWatchdogIrq = 18;  // WDT0 and WDT1 (vector 34)
+constexpr unsigned kEmacIrq = 40;     // EMAC0 incl. the PHY interrupt (vector 56)
 constexpr unsigned kNumTimers = 8;
 constexpr std::uint32_t kTimerBase[kNumTimers] = {0x40030000, 0x40031000, 0x40032000, 0x40033000,
                                                   0x40034000, 0x40035000, 0x400E0000, 0x400E1000};
@@ -121,6 +124,8 @@ struct Board::Impl {
   std::vector<std::unique_ptr<UartModel>> uart;
   std::vector<std::unique_ptr<Gptm>> timers;
   std::unique_ptr<Watchdog> wdt0, wdt1;
+  std::unique_ptr<Ephy> phy;
+  std::unique_ptr<Emac> emac;
   NvOpCounter nv_ops;
   std::unique_ptr<NvImage> nv;
   std::unique_ptr<FlashController> flash;
@@ -259,6 +264,16 @@ Board::Impl::Impl(const Config& config) {
   wdt0->on_reset_request([this] { request_reset(SysCtl::kRescWdt0); });
   wdt1->on_reset_request([this] { request_reset(SysCtl::kRescWdt1); });
 
+  // EMAC0 with the internal PHY on its MDIO bus; its DMA reaches SRAM only.
+  phy = std::make_unique<Ephy>(events);
+  DmaBus dma{[this](std::uint32_t a, void* out, std::size_t n) {
+               return a - CortexM4::kSramBase < CortexM4::kSramSize && cpu->read_memory(a, out, n);
+             },
+             [this](std::uint32_t a, const void* data, std::size_t n) { return cpu->write_memory(a, data, n); }};
+  emac = std::make_unique<Emac>(events, dma, *phy);
+  bus.map(Emac::kBase, 0x1000, *emac, Emac::kBase, gate_for(PeriphClass::Emac, 0, "PREMAC"));
+  emac->irq().on_change([this](bool l) { nvic.set_irq_line(kEmacIrq, l); });
+
   // Non-volatile memories: the flash array is the CPU's; the image owns the EEPROM words.
   nv = std::make_unique<NvImage>(cpu->flash());
   flash = std::make_unique<FlashController>(events, nv_ops, cpu->flash(),
@@ -285,6 +300,8 @@ Board::Impl::Impl(const Config& config) {
     if (cls == PeriphClass::Timer && instance < timers.size()) timers[instance]->reset();
     if (cls == PeriphClass::Wd) (instance == 0 ? wdt0 : wdt1)->reset();
     if (cls == PeriphClass::Eeprom) eeprom->reset();
+    if (cls == PeriphClass::Emac) emac->reset();
+    if (cls == PeriphClass::Ephy) phy->reset();
   });
 
   // --- module pins ---
@@ -328,6 +345,7 @@ void Board::Impl::power_off() {
   // Everything stops: models drop their pending work (a flash/EEPROM operation in flight leaves
   // its partial result), the core no longer runs.
   for (MmioDevice* d : bus.devices()) d->reset();
+  phy->reset();
   cpu->request_stop();
   note("power off");
   for (auto& o : power_observers) o(false);
@@ -376,6 +394,7 @@ void Board::Impl::update_sysclk(std::uint64_t hz) {
   systick->set_core_clock_hz(hz);
   for (auto& u : uart) u->set_sysclk_hz(hz);
   for (auto& t : timers) t->set_sysclk_hz(hz);
+  emac->set_sysclk_hz(hz);
   wdt0->set_sysclk_hz(hz);
   wdt1->set_sysclk_hz(hz);
 }
@@ -384,6 +403,7 @@ void Board::Impl::update_sysclk(std::uint64_t hz) {
 // reset state; SRAM keeps its content (a power-on reset clears it first); RESC records the cause.
 void Board::Impl::reset_chip(std::uint32_t cause) {
   for (MmioDevice* d : bus.devices()) d->reset();
+  phy->reset();  // on the EMAC's MDIO bus, not the CPU's
   if (cause & SysCtl::kRescPor) {
     // Power-on: RESC starts afresh; our SRAM powers up as zeros (deterministic stand-in for the
     // undefined content of real SRAM).
@@ -468,6 +488,15 @@ void Board::cut_power_during_flash_op(std::uint64_t n) { impl_->power_cut_at_op 
 
 std::uint64_t Board::flash_operations() const { return impl_->nv_ops.count(); }
 std::uint64_t Board::power_cuts() const { return impl_->power_cuts; }
+
+void Board::attach_ethernet(EthernetPort* port) { impl_->emac->attach_port(port); }
+bool Board::ethernet_receive(const std::vector<std::uint8_t>& frame) {
+  return impl_->powered && impl_->emac->receive_frame(frame);
+}
+void Board::set_link(bool up) {
+  impl_->phy->set_link(up);
+  impl_->note(up ? "link up" : "link down");
+}
 
 bool Board::powered() const { return impl_->powered; }
 EventQueue& Board::events() { return impl_->events; }

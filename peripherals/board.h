@@ -11,6 +11,7 @@
 
 #include "emulator/event_queue.h"
 #include "emulator/line.h"
+#include "peripherals/ethernet_port.h"
 #include "peripherals/serial_frame.h"
 
 namespace k7sim {
@@ -82,6 +83,13 @@ class Board {
   void on_power(std::function<void(bool on)> fn);
   void on_console_tx(std::function<void(const SerialFrame&)> fn);
   void module_rx(const SerialFrame& frame);
+
+  // Ethernet: the board's RJ45 side. Frames the EMAC sends go to the attached port (without FCS,
+  // at the tick their preamble starts); ethernet_receive() delivers a frame whose last bit arrives
+  // now; set_link() plugs or pulls the cable (the PHY negotiates and reports it).
+  void attach_ethernet(EthernetPort* port);
+  bool ethernet_receive(const std::vector<std::uint8_t>& frame);
+  void set_link(bool up);
 
   // Flash and EEPROM as a file (scenario `flash.save`, read back with `device.flash`).
   void save_flash(const std::string& path) const;
