@@ -68,9 +68,9 @@ void write_vcd(const ScenarioResult& r, const std::string& path) {
     bool level;
   };
   std::vector<Change> changes;
-  const char* pins[] = {"rst", "reload", "cts", "rts", "power"};
-  const char ids[] = {'r', 'l', 'c', 's', 'p'};
-  constexpr int kPins = 5;
+  const char* pins[] = {"rst", "reload", "cts", "rts", "power", "led_link", "led_activity"};
+  const char ids[] = {'r', 'l', 'c', 's', 'p', 'k', 'a'};
+  constexpr int kPins = 7;
   std::map<std::string, bool> initial;
   for (const PinRecord& p : r.pins) {
     for (int i = 0; i < kPins; ++i)

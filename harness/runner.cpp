@@ -594,7 +594,8 @@ ScenarioResult Engine::run() {
   serial_ = std::make_unique<SerialHost>(*board_, line, sc_.serial.baud_error_percent, t0_);
   res_.serial_format = std::to_string(line.baud) + " " + line.to_string();
   serial_->on_receive([this] { board_->request_stop(); });
-  for (ModulePin p : {ModulePin::Rst, ModulePin::Reload, ModulePin::Cts, ModulePin::Rts}) {
+  for (ModulePin p : {ModulePin::Rst, ModulePin::Reload, ModulePin::Cts, ModulePin::Rts, ModulePin::LedLink,
+                      ModulePin::LedActivity}) {
     res_.pins.push_back({0, to_string(p), board_->level(p)});
     board_->line(p).on_change([this, p](bool level) {
       res_.pins.push_back({rel(board_->now()), to_string(p), level});

@@ -47,7 +47,8 @@ constexpr std::uint32_t kGpioApbBase[kNumGpio] = {0x40004000, 0x40005000, 0x4000
 // IRQ numbers (vector − 16) of the GPIO ports; P and Q have per-pin vectors, pin 0's is used
 // for the port summary.
 constexpr unsigned kGpioIrq[kNumGpio] = {0, 1, 2, 3, 4, 30, 31, 32, 51, 52, 53, 72, 73, 76, 84};
-constexpr unsigned kPortA = 0, kPortB = 1, kPortJ = 8, kPortN = 12;
+constexpr unsigned kPortA = 0, kPortB = 1, kPortF = 5, kPortJ = 8, kPortN = 12;
+constexpr unsigned kPctlEthLed = 5;  // PF0 = EN0LED0 (link), PF4 = EN0LED1 (activity)
 
 constexpr unsigned kNumUart = 8;
 constexpr unsigned kUartIrq[kNumUart] = {5, 6, 33, 56, 57, 58, 59, 60};
@@ -76,13 +77,15 @@ const char* to_string(ModulePin p) {
     case ModulePin::Reload: return "reload";
     case ModulePin::Cts: return "cts";
     case ModulePin::Rts: return "rts";
+    case ModulePin::LedLink: return "led_link";
+    case ModulePin::LedActivity: return "led_activity";
   }
   return "?";
 }
 
 std::optional<ModulePin> module_pin_from_string(const std::string& name) {
-  for (ModulePin p : {ModulePin::Rxd, ModulePin::Txd, ModulePin::Rst, ModulePin::Reload, ModulePin::Cts, ModulePin::Rts})
-    if (name == to_string(p)) return p;
+  for (int i = 0; i < kNumModulePins; ++i)
+    if (name == to_string(static_cast<ModulePin>(i))) return static_cast<ModulePin>(i);
   return std::nullopt;
 }
 
@@ -146,7 +149,7 @@ struct Board::Impl {
   std::uint32_t reset_cause = 0;
   std::optional<FaultReport> fault;
 
-  std::array<std::unique_ptr<Line>, 6> pins;
+  std::array<std::unique_ptr<Line>, kNumModulePins> pins;
   std::optional<bool> rst_drive;
   EventId rst_filter_event = kNoEvent;
   std::vector<std::function<void(const SerialFrame&)>> module_tx_observers, console_tx_observers;
@@ -192,7 +195,7 @@ struct Board::Impl {
 };
 
 Board::Impl::Impl(const Config& config) {
-  for (int i = 0; i < 6; ++i) pins[i] = std::make_unique<Line>(to_string(static_cast<ModulePin>(i)), true);
+  for (int i = 0; i < kNumModulePins; ++i) pins[i] = std::make_unique<Line>(to_string(static_cast<ModulePin>(i)), true);
 
   scb = std::make_unique<Scb>(nvic, Scb::Hooks{
                                         [this] { return cpu->ipsr(); },
@@ -273,6 +276,7 @@ Board::Impl::Impl(const Config& config) {
   emac = std::make_unique<Emac>(events, dma, *phy);
   bus.map(Emac::kBase, 0x1000, *emac, Emac::kBase, gate_for(PeriphClass::Emac, 0, "PREMAC"));
   emac->irq().on_change([this](bool l) { nvic.set_irq_line(kEmacIrq, l); });
+  phy->link().on_change([this](bool up) { port(kPortF).drive_alternate(0, up); });
 
   // Non-volatile memories: the flash array is the CPU's; the image owns the EEPROM words.
   nv = std::make_unique<NvImage>(cpu->flash());
@@ -323,6 +327,10 @@ Board::Impl::Impl(const Config& config) {
     pin(ModulePin::Cts).set(level);
     uart[1]->set_cts(level);
   });
+  // Jack LEDs: PF0/PF4 as GPIO outputs, or driven by the PHY when muxed to EN0LED0/EN0LED1 (link
+  // LED on while the link is up; the activity LED is not driven by the PHY model: it stays off).
+  port(kPortF).pad(0).on_change([this](bool level) { pin(ModulePin::LedLink).set(level); });
+  port(kPortF).pad(4).on_change([this](bool level) { pin(ModulePin::LedActivity).set(level); });
   // Reload (PJ0) has an external pull-up on the module: released = high.
   port(kPortJ).drive(0, true);
   port(kPortJ).pad(0).on_change([this](bool level) { pin(ModulePin::Reload).set(level); });
@@ -359,6 +367,10 @@ void Board::Impl::sync_pins() {
   pin(ModulePin::Rts).set(port(kPortN).level(0));
   pin(ModulePin::Cts).set(port(kPortN).level(1));
   pin(ModulePin::Reload).set(port(kPortJ).level(0));
+  port(kPortF).drive_alternate(0, phy->link_up());
+  port(kPortF).drive_alternate(4, false);
+  pin(ModulePin::LedLink).set(port(kPortF).level(0));
+  pin(ModulePin::LedActivity).set(port(kPortF).level(4));
 }
 
 void Board::Impl::load_image(const std::string& path) {

@@ -18,7 +18,10 @@ namespace k7sim {
 
 class CortexM4;
 
-enum class ModulePin { Rxd, Txd, Rst, Reload, Cts, Rts };
+// The module's connector pins, and the board's two LED outputs (the RJ45 jack's link and activity
+// LEDs on PF0/PF4; not connector pins, but observable lines like them).
+enum class ModulePin { Rxd, Txd, Rst, Reload, Cts, Rts, LedLink, LedActivity };
+inline constexpr int kNumModulePins = 8;
 const char* to_string(ModulePin p);
 std::optional<ModulePin> module_pin_from_string(const std::string& name);
 

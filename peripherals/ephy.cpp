@@ -50,6 +50,7 @@ void Ephy::soft_reset() {
   regs_.fill(0);
   for (const auto& d : kRegs) regs_[d.reg] = d.reset;
   link_ = false;
+  link_line_.set(false);
   link_latched_ = false;
   anc_ = false;
   speed100_ = true;
@@ -151,6 +152,7 @@ void Ephy::take_link_down() {
   link_ev_ = kNoEvent;
   const bool was_up = link_;
   link_ = false;
+  link_line_.set(false);
   link_latched_ = false;
   anc_ = false;
   if (was_up) raise(kMisr1LinkStat);
@@ -191,6 +193,7 @@ void Ephy::link_established() {
     full_duplex_ = (regs_[kBmcr] & kBmcrDuplex) != 0;
   }
   link_ = true;
+  link_line_.set(true);
   status |= kMisr1LinkStat;
   if (speed100_ != old_speed) status |= kMisr1Speed;
   if (full_duplex_ != old_duplex) status |= kMisr1Duplex;

@@ -81,6 +81,8 @@ class Ephy {
   void reset();
 
   Line& irq() { return irq_; }
+  // The link state as a line (the jack's link LED follows it), whatever the interrupt enables.
+  Line& link() { return link_line_; }
 
  private:
   void soft_reset();       // registers to reset values + relink
@@ -103,6 +105,7 @@ class Ephy {
   Cycles autoneg_delay_ = kDefaultAutonegDelay;
   EventId link_ev_ = kNoEvent;
   Line irq_{"EPHY.irq"};
+  Line link_line_{"EPHY.link"};
 };
 
 }  // namespace k7sim
