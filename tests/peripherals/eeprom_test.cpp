@@ -17,16 +17,8 @@ class EepromTest : public ::testing::Test {
  protected:
   EepromTest() : words(E::kWords, 0xFFFFFFFFu), ee(events, counter, words) {}
 
-  void run_to(Cycles t) {
-    for (;;) {
-      const Cycles n = events.next_time();
-      if (n == kNever || n > t) break;
-      events.advance_to(n);
-      events.run_due();
-    }
-    events.advance_to(t);
-    events.run_due();
-  }
+  // Fire every event up to t in order (each at its own tick), then stand at t.
+  void run_to(Cycles t) { events.run_until(t); }
   void ready() { run_to(events.now() + E::kInitTicks); }
   void select(std::uint32_t block, std::uint32_t offset) {
     ee.write(E::kEeblock, block, 4);

@@ -20,16 +20,8 @@ constexpr Cycles kAn = ticks_from_ms(3);  // documented auto-negotiation time (d
 
 class EphyTest : public ::testing::Test {
  protected:
-  void run_to(Cycles t) {
-    for (;;) {
-      const Cycles n = events.next_time();
-      if (n == kNever || n > t) break;
-      events.advance_to(n);
-      events.run_due();
-    }
-    events.advance_to(t);
-    events.run_due();
-  }
+  // Fire every event up to t in order (each at its own tick), then stand at t.
+  void run_to(Cycles t) { events.run_until(t); }
   void run_for(Cycles d) { run_to(events.now() + d); }
 
   EventQueue events;
