@@ -67,6 +67,15 @@ class RegisterBank {
     auto it = regs_.find(offset);
     return it == regs_.end() ? nullptr : &it->second;
   }
+  const Register* find(std::uint32_t offset) const {
+    auto it = regs_.find(offset);
+    return it == regs_.end() ? nullptr : &it->second;
+  }
+  // Stored value of a declared register, 0 for an undeclared offset (no side effects, no logging).
+  std::uint32_t value_of(std::uint32_t offset) const {
+    const Register* r = find(offset);
+    return r ? r->value() : 0;
+  }
   Register& at(std::uint32_t offset);  // throws std::out_of_range for an undeclared offset
 
   // Sub-word accesses act on the containing word: a read extracts the lanes, a write merges the

@@ -74,10 +74,7 @@ Gptm::Gptm(std::string name, EventQueue& events)
   reset();
 }
 
-std::uint32_t Gptm::reg(std::uint32_t offset) const {
-  const Register* r = const_cast<RegisterBank&>(bank_).find(offset);
-  return r ? r->value() : 0;
-}
+std::uint32_t Gptm::reg(std::uint32_t offset) const { return bank_.value_of(offset); }
 
 void Gptm::define_registers() {
   bank_.define({"CFG", kCfg, kCfg32}).on_write([this](std::uint32_t v) { write_cfg(v & 0x7); });

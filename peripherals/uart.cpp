@@ -134,10 +134,7 @@ UartModel::UartModel(std::string name, EventQueue& events)
   reset();
 }
 
-std::uint32_t UartModel::reg(std::uint32_t offset) const {
-  const Register* r = const_cast<RegisterBank&>(bank_).find(offset);
-  return r ? r->value() : 0;
-}
+std::uint32_t UartModel::reg(std::uint32_t offset) const { return bank_.value_of(offset); }
 
 void UartModel::define_registers() {
   bank_.define({"DR", kDr, 0})

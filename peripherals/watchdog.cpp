@@ -45,10 +45,7 @@ Watchdog::Watchdog(std::string name, EventQueue& events, bool piosc_clocked)
   reset();
 }
 
-std::uint32_t Watchdog::reg(std::uint32_t offset) const {
-  const Register* r = const_cast<RegisterBank&>(bank_).find(offset);
-  return r ? r->value() : 0;
-}
+std::uint32_t Watchdog::reg(std::uint32_t offset) const { return bank_.value_of(offset); }
 
 void Watchdog::define_registers() {
   bank_.define({"LOAD", kLoad, kLoadReset}).on_write([this](std::uint32_t v) {
