@@ -68,3 +68,25 @@ TEST(ElfLoad, RejectsFilesThatAreNotArmElf) {
   bytes.resize(60);  // header intact, program headers cut off
   EXPECT_THROW(ElfImage::parse(bytes, "cut.elf"), ElfError);
 }
+
+// Timer0A periodic interrupt (IRQ 19) and a WDT0 that is never fed: interrupt, then a chip reset
+// with RESC.WDT0 (tm4c1294-facts.md §10, §5).
+TEST(BoardWiring, TimerInterruptAndWatchdogReset) {
+  GuestBoard g("timers_watchdog");
+  ASSERT_EQ(g.run_us(40'000), Board::StopReason::Deadline) << (g.board.fault() ? g.board.fault()->text() : "");
+  EXPECT_EQ(g.u32("boots"), 1u);
+  EXPECT_GE(g.u32("timer_irqs"), 38u);
+  EXPECT_LE(g.u32("timer_irqs"), 40u);
+  ASSERT_EQ(g.run_us(100'000), Board::StopReason::Deadline);
+  EXPECT_EQ(g.u32("boots"), 2u) << "the second watchdog time-out resets the chip";
+  EXPECT_EQ(g.u32("resc_seen", 1), 0x8u) << "RESC.WDT0 after the watchdog reset";
+}
+
+// The PHY answers on the EMAC's MDIO bus with its ID (tm4c1294-facts.md §8: 0x2000 / 0xA221).
+TEST(BoardWiring, PhyIdThroughMdio) {
+  GuestBoard g("emac_phy_id");
+  ASSERT_EQ(g.run_us(2'000), Board::StopReason::Deadline) << (g.board.fault() ? g.board.fault()->text() : "");
+  ASSERT_EQ(g.u32("done"), 1u);
+  EXPECT_EQ(g.u32("id1"), 0x2000u);
+  EXPECT_EQ(g.u32("id2"), 0xA221u);
+}
