@@ -316,7 +316,10 @@ void CortexM4::set_fault(const std::string& kind, const std::string& detail, std
   f.xpsr = xpsr();
   f.at = events_.now();
   fault_ = f;
-  if (running_) uc_emu_stop(uc_);
+  if (running_) {
+    uc_emu_stop(uc_);
+    stop_issued_ = true;
+  }
 }
 
 void CortexM4::raise_bus_fault(std::uint32_t address, bool is_write, const std::string& why) {
@@ -393,7 +396,6 @@ void CortexM4::reset() {
   mem_error_.reset();
   sleeping_ = false;
   pending_cycles_ = 0;
-  last_block_ = nullptr;
   std::uint32_t vec[2] = {0, 0};
   read_memory(0, vec, 8);  // VTOR is 0 after reset
   for (int i = 0; i <= 12; ++i) set_reg(i, 0);
@@ -419,7 +421,10 @@ void CortexM4::reset() {
 void CortexM4::request_stop() {
   stop_ = true;
   next_stop_ = 0;
-  if (running_) uc_emu_stop(uc_);
+  if (running_) {
+    uc_emu_stop(uc_);
+    stop_issued_ = true;
+  }
 }
 
 bool CortexM4::wake_pending() {
@@ -435,8 +440,8 @@ CortexM4::Exit CortexM4::run(Cycles deadline) {
   if (fault_) return Exit::Fault;
   deadline_ = deadline;
   stop_ = false;
+  stop_issued_ = false;
   sleeping_ = false;
-  last_block_ = nullptr;
   mem_error_.reset();
   const std::uint32_t pc = reg(15);
   t_ = events_.now();
@@ -450,31 +455,48 @@ CortexM4::Exit CortexM4::run(Cycles deadline) {
   events_.advance_to(t_);
   if (err != UC_ERR_OK) fault_from_error(err);
   if (fault_) return Exit::Fault;
-  // The run ended on its own after a block whose last instruction is WFI/WFE: the core sleeps.
-  if (last_block_ && reg(15) == last_block_end_ && (last_block_->ends_with_wfi || last_block_->ends_with_wfe)) {
-    sleeping_ = true;
-    return Exit::Sleeping;
+  // Unicorn returns on its own only after WFI, WFE or YIELD (the `until` address never runs); the
+  // instruction just before the PC says which. WFI/WFE sleep until an interrupt is pending. (After a
+  // stop we asked for, a WFI in the last block is treated as having woken at once, which the
+  // architecture allows: WFI may complete early, and firmware waits in a loop around it.)
+  if (!stop_issued_) {
+    std::uint16_t before[2] = {0, 0};
+    const std::uint32_t pc = reg(15);
+    read_memory(pc - 4, before, 4);
+    const bool wfi_or_wfe = before[1] == 0xBF30 || before[1] == 0xBF20 ||
+                            (before[0] == 0xF3AF && (before[1] == 0x8003 || before[1] == 0x8002));
+    if (wfi_or_wfe) {
+      sleeping_ = true;
+      return Exit::Sleeping;
+    }
   }
   if (stop_) return Exit::Stopped;
   return events_.now() >= deadline_ ? Exit::Deadline : Exit::Stopped;
 }
 
-// The per-block fast path: charge the previous block, look this one up, one comparison. Everything
-// rare lives in cold functions so that this stays a short leaf-like function.
+// The per-block fast path: charge the previous block, look this one up, one comparison. It is a
+// leaf function; anything unusual (a block not seen before, a core clock other than 120 MHz)
+// goes to hook_block_general, and the slow path is a tail call.
 void CortexM4::hook_block(uc_engine*, std::uint64_t address, std::uint32_t size, void* user) {
   auto* self = static_cast<CortexM4*>(user);
-  const std::uint64_t c = self->pending_cycles_;
-  self->cycles_ += c;
-  if (__builtin_expect(self->unit_ratio_, 1)) self->t_ += c;
-  else self->charge_scaled(c);
   const std::uint32_t addr = std::uint32_t(address);
   const BlockInfo* info = self->cache_.find(addr, size);
-  if (__builtin_expect(info == nullptr, 0)) info = self->analyse_new_block(addr, size);
+  if (__builtin_expect(info == nullptr || !self->unit_ratio_, 0)) return self->hook_block_general(addr, size);
+  const std::uint64_t c = self->pending_cycles_;
+  self->cycles_ += c;
+  self->t_ += c;
   self->pending_cycles_ = info->cycles;
   self->instructions_ += info->instructions;
-  self->last_block_ = info;
-  self->last_block_end_ = addr + size;
-  if (__builtin_expect(self->t_ >= self->next_stop_, 0)) self->slow_path(addr);
+  if (__builtin_expect(self->t_ >= self->next_stop_, 0)) return self->slow_path(addr);
+}
+
+void CortexM4::hook_block_general(std::uint32_t addr, std::uint32_t size) {
+  charge(pending_cycles_);
+  const BlockInfo* info = cache_.find(addr, size);
+  if (info == nullptr) info = analyse_new_block(addr, size);
+  pending_cycles_ = info->cycles;
+  instructions_ += info->instructions;
+  if (t_ >= next_stop_) slow_path(addr);
 }
 
 const BlockInfo* CortexM4::analyse_new_block(std::uint32_t addr, std::uint32_t size) {
@@ -494,7 +516,10 @@ void CortexM4::slow_path(std::uint32_t block_address) {
   events_.advance_to(t_);
   if (t_ >= events_.peek_time()) events_.run_until(t_);
   if (fault_) return;
-  if (stop_ || t_ >= deadline_) uc_emu_stop(uc_);
+  if (stop_ || t_ >= deadline_) {
+    uc_emu_stop(uc_);
+    stop_issued_ = true;
+  }
   if (nvic_.any_pending()) try_take_exception(block_address);
   refresh_stop();
   // A pending interrupt that cannot be taken yet (masked, lower priority) keeps next_stop_ at 0
@@ -510,7 +535,6 @@ void CortexM4::try_take_exception(std::uint32_t return_address) {
   if (enter_exception(cand, return_address)) {
     // The block whose hook we are in will not execute: charge the entry latency instead.
     pending_cycles_ = kEntryCycles;
-    last_block_ = nullptr;
   }
 }
 

@@ -117,6 +117,7 @@ class CortexM4 {
   // request) folded into one time: the hook's fast path is a single comparison against it.
   void refresh_stop();
   [[gnu::noinline]] void slow_path(std::uint32_t block_address);
+  [[gnu::noinline]] void hook_block_general(std::uint32_t address, std::uint32_t size);
   void try_take_exception(std::uint32_t return_address);
   bool enter_exception(unsigned exception, std::uint32_t return_address);
   void exception_return(std::uint32_t exc_return);
@@ -152,8 +153,7 @@ class CortexM4 {
   bool stop_ = false;
   bool running_ = false;
   bool sleeping_ = false;
-  std::uint32_t last_block_end_ = 0;
-  const BlockInfo* last_block_ = nullptr;
+  bool stop_issued_ = false;  // we called uc_emu_stop during this run (else Unicorn stopped on its own)
   BlockInfo uncached_block_;
   std::uint64_t exceptions_taken_ = 0;
   std::uint64_t instructions_ = 0;

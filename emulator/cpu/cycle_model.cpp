@@ -108,13 +108,7 @@ BlockInfo analyse_block(const std::uint8_t* code, std::uint32_t size) {
     if (wide && i + 4 <= size) h2 = std::uint16_t(code[i + 2] | (code[i + 3] << 8));
     info.cycles = std::uint16_t(info.cycles + thumb_instruction_cycles(h1, h2));
     info.instructions++;
-    const std::uint32_t len = wide ? 4 : 2;
-    const bool last = i + len >= size;
-    if (last) {
-      info.ends_with_wfi = (!wide && h1 == 0xBF30) || (wide && h1 == 0xF3AF && h2 == 0x8003);
-      info.ends_with_wfe = (!wide && h1 == 0xBF20) || (wide && h1 == 0xF3AF && h2 == 0x8002);
-    }
-    i += len;
+    i += wide ? 4 : 2;
   }
   return info;
 }

@@ -11,12 +11,10 @@
 
 namespace k7sim {
 
-// Kept small (8 bytes with the cache's size field) so the per-block lookup stays in cache.
+// Kept small (6 bytes with the cache's size field) so the per-block lookup stays in cache.
 struct BlockInfo {
   std::uint16_t cycles = 0;      // core cycles of the whole block (a block has at most 512 instructions)
   std::uint16_t instructions = 0;
-  bool ends_with_wfi = false;    // last instruction is WFI (the core goes to sleep after it)
-  bool ends_with_wfe = false;
 };
 
 // Cost of one Thumb/Thumb-2 instruction; `hw1` first halfword, `hw2` second (32-bit only).
