@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <functional>
 #include <queue>
-#include <unordered_map>
 #include <vector>
 
 #include "emulator/time.h"
@@ -47,18 +46,28 @@ class EventQueue {
   void clear();
 
  private:
+  // An EventId is (posting sequence << kSlotBits) | slot: the slot finds the callback without a
+  // lookup, the sequence tells a live event from a cancelled one whose slot was reused.
+  static constexpr unsigned kSlotBits = 24;
+  static constexpr EventId kSlotMask = (EventId{1} << kSlotBits) - 1;
   struct Entry {
     Cycles at;
-    std::uint64_t seq;
-    EventId id;
-    bool operator>(const Entry& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+    EventId id;  // its sequence part orders events posted for the same tick
+    bool operator>(const Entry& o) const { return at != o.at ? at > o.at : id > o.id; }
   };
+  struct Slot {
+    Callback fn;
+    EventId id = kNoEvent;  // kNoEvent: free
+  };
+  bool live(const Entry& e) const { return slots_[e.id & kSlotMask].id == e.id; }
+  void release(std::uint32_t slot);
   void drop_cancelled_front();
 
   Cycles now_ = 0;
   std::uint64_t seq_ = 0;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
-  std::unordered_map<EventId, Callback> callbacks_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
 };
 
 }  // namespace k7sim

@@ -605,7 +605,14 @@ bool CortexM4::enter_exception(unsigned exception, std::uint32_t return_address)
 // Exception return (ARMv7-M ARM B1.5.8): deactivate, tail-chain to a pending exception that may
 // run at the new priority, or pop the frame the EXC_RETURN value names.
 void CortexM4::exception_return(std::uint32_t exc_return) {
-  const CoreState s = read_state();
+  // Only the mode and the stack pointers matter here; the frame holds the rest.
+  CoreState s{};
+  {
+    int ids[4] = {UC_ARM_REG_XPSR, UC_ARM_REG_CONTROL, UC_ARM_REG_MSP, UC_ARM_REG_PSP};
+    void* vals[4] = {&s.xpsr, &s.control, &s.msp, &s.psp};
+    uc_reg_read_batch(uc_, ids, vals, 4);  // in handler mode: privileged, MSP/PSP readable
+    s.ipsr = s.xpsr & 0x1FF;
+  }
   const std::uint32_t low = exc_return & 0xFF;
   const bool valid = (exc_return >> 8) == 0xFFFFFF &&
                      (low == 0xF1 || low == 0xF9 || low == 0xFD || low == 0xE1 || low == 0xE9 || low == 0xED);
