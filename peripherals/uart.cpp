@@ -334,6 +334,9 @@ void UartModel::push_tx(std::uint8_t data) {
 void UartModel::replan_tx() {
   events_.cancel(tx_start_ev_);
   tx_start_ev_ = kNoEvent;
+  // A break that is planned but has not begun (it starts at the next enable) is re-planned like a
+  // character that has not started: a new baud timing or a disabled UART moves it.
+  if (tx_state_ == TxState::Break && break_start_ > events_.now()) tx_state_ = TxState::Idle;
   if (tx_state_ != TxState::Idle || !tx_allowed()) return;
   const Cycles now = events_.now();
   const std::uint64_t k = grid_.first_at_or_after(now);

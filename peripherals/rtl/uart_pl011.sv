@@ -8,6 +8,9 @@
 // reference (the last LCRH write, UARTEN rising, or `phase_rst` for a clock change). Register
 // accesses, CTS changes and the like are edges with tick = 0 between enables. While `quiet` is
 // high nothing changes at an enable, and one edge with `skip` may load a later generator phase.
+// Work in flight when the phase reference moves keeps its grid: the TX character, the RX character
+// and the receive timeout each have a generator slot (tick_tx/rx/rt, cycles_tx/rx/rt) that takes a
+// copy of the grid in force and runs until that work ends.
 module uart_pl011 (
     input  logic        clk,
     input  logic        rst,
@@ -15,9 +18,14 @@ module uart_pl011 (
     input  logic        tick,
     input  logic [31:0] cycles,
     input  logic        phase_rst,
-    // the previous grid, kept while a character in flight (or the receive timeout) still runs on it
-    input  logic        tick_old,
-    input  logic [31:0] cycles_old,
+    // Earlier grids, each kept while work that began on it still runs: the TX character in flight,
+    // the RX character being sampled, the receive timeout (which runs on its character's grid).
+    input  logic        tick_tx,
+    input  logic [31:0] cycles_tx,
+    input  logic        tick_rx,
+    input  logic [31:0] cycles_rx,
+    input  logic        tick_rt,
+    input  logic [31:0] cycles_rt,
     input  logic        skip,
     input  logic [5:0]  skip_frac,
     input  logic [31:0] skip_cnt,
@@ -42,9 +50,16 @@ module uart_pl011 (
     output logic [7:0]  lcrh_o,
     output logic        hse_o,
     output logic        phase_reset_o,  // the last edge moved the phase reference here
-    output logic        old_load_o,     // ... and the previous grid was kept for work in flight
-    output logic        old_active,
-    output logic [31:0] cyc_to_tick_old,
+    output logic        tx_sl,          // the TX character runs on its own earlier grid
+    output logic        rx_sl,
+    output logic        rt_sl,
+    output logic [31:0] cyc_to_tick_tx,
+    output logic [31:0] cyc_to_tick_rx,
+    output logic [31:0] cyc_to_tick_rt,
+    output logic        load_tx_o,      // the last edge copied the grid in force to that slot
+    output logic        load_rx_o,
+    output logic        load_rt_o,
+    output logic        rt_from_rx_o,   // the last edge copied the RX slot's grid to the RT slot
     output logic        quiet,
     output logic        tx_start_o,     // the last edge started a character
     output logic [7:0]  tx_data_o,
@@ -62,8 +77,10 @@ module uart_pl011 (
   localparam int I_CTS = 1, I_RX = 4, I_TX = 5, I_RT = 6, I_FE = 7, I_PE = 8, I_BE = 9, I_OE = 10;
   localparam int I_EOT = 11;
 
-  logic [15:0] ibrd, ibrd_l;
-  logic [5:0] fbrd, fbrd_l;
+  logic [15:0] ibrd;
+  logic [31:0] cnt;
+  logic [5:0] fbrd;
+  logic [5:0] g_frac_cur;
   logic [7:0] lcrh, ilpr;
   logic [15:0] ctl;
   logic [5:0] ifls;
@@ -76,15 +93,8 @@ module uart_pl011 (
   logic overrun;
   logic [9:0] rt_cnt;
   logic rt_run;
-  logic [5:0] frac;
-  logic [31:0] cnt;
-  // The previous grid (divisor and phase) and who still runs on it.
-  logic [15:0] ibrd_p;
-  logic [5:0] fbrd_p, frac_p;
-  logic [31:0] cnt_p;
-  logic tx_old, rx_old, rt_old;
   logic rt_tick;
-  assign rt_tick = rt_old ? tick_old : tick;
+  assign rt_tick = rt_sl ? tick_rt : tick;
 
   // ---- configuration decode ---------------------------------------------------------------
   logic uarten, lbe, txe, rxe, hse, eot, rtsen, ctsen, fen, brk;
@@ -98,7 +108,7 @@ module uart_pl011 (
   assign ctsen = ctl[15];
   assign fen = lcrh[4];
   assign brk = lcrh[0];
-  assign baud_valid = ibrd_l != 16'd0;
+  assign baud_valid = g_ibrd != 16'd0;
 
   function automatic logic [4:0] trig(input logic [2:0] sel);
     unique case (sel)
@@ -146,7 +156,7 @@ module uart_pl011 (
   uart_tx u_tx (
       .clk(clk),
       .rst(rst),
-      .en(tx_old ? tick_old : tick),
+      .en(tx_sl ? tick_tx : tick),
       .en_start(tick),
       .can_start(tx_can_start),
       .brk(brk),
@@ -190,9 +200,10 @@ module uart_pl011 (
   uart_rx u_rx (
       .clk(clk),
       .rst(rst),
-      .en(rx_old ? tick_old : tick),
+      .en(rx_sl ? tick_rx : tick),
       .rx(rx_line),
       .enabled(rx_enabled),
+      .disable_i(w_ctl && !(wdata[0] && wdata[9] && baud_valid)),
       .lcrh(lcrh),
       .hse(hse),
       .push(rx_push),
@@ -220,9 +231,14 @@ module uart_pl011 (
   logic [11:0] dr_val;
   assign dr_val = rxf_count == 5'd0 ? 12'd0 : {overrun, rxf_head};
 
+  // BUSY: a character or a break on the wire, data waiting, or a break about to begin at the next
+  // enable (the shifter already belongs to it).
+  logic tx_busy;
+  assign tx_busy = tx_in_break || tx_in_char || txf_count != 5'd0 || (brk && tx_allowed);
+
   logic [31:0] fr_val;
   assign fr_val = {24'd0, txf_count == 5'd0, rxf_count >= cap, txf_count >= cap, rxf_count == 5'd0,
-                   tx_in_break || tx_in_char || txf_count != 5'd0, 2'b00, cts_q};
+                   tx_busy, 2'b00, cts_q};
 
   always_comb begin
     unique case (addr)
@@ -304,12 +320,10 @@ module uart_pl011 (
 
   // ---- baud generator ---------------------------------------------------------------------
   logic phase_reset;
-  logic [6:0] frac_sum;
   assign phase_reset = w_lcrh || (w_ctl && !uarten && wdata[0]) || phase_rst;
-  assign frac_sum = {1'b0, frac} + {1'b0, fbrd_l};
   assign cyc_to_tick = cnt;
-  assign ibrd_o = ibrd_l;
-  assign fbrd_o = fbrd_l;
+  assign ibrd_o = g_ibrd;
+  assign fbrd_o = g_fbrd;
   assign cc_o = cc;
   assign lcrh_o = lcrh;
   assign hse_o = hse;
@@ -319,8 +333,6 @@ module uart_pl011 (
     if (rst) begin
       ibrd <= 16'd0;
       fbrd <= 6'd0;
-      ibrd_l <= 16'd0;
-      fbrd_l <= 6'd0;
       lcrh <= 8'd0;
       ilpr <= 8'd0;
       ctl <= 16'h0300;
@@ -336,29 +348,22 @@ module uart_pl011 (
       overrun <= 1'b0;
       rt_cnt <= 10'd0;
       rt_run <= 1'b0;
-      frac <= 6'd0;
-      cnt <= 32'd0;
       phase_reset_o <= 1'b1;
       tx_start_o <= 1'b0;
-      old_load_o <= 1'b0;
-      ibrd_p <= 16'd0;
-      fbrd_p <= 6'd0;
-      frac_p <= 6'd0;
-      cnt_p <= 32'd0;
-      tx_old <= 1'b0;
-      rx_old <= 1'b0;
-      rt_old <= 1'b0;
+      load_tx_o <= 1'b0;
+      load_rx_o <= 1'b0;
+      load_rt_o <= 1'b0;
+      rt_from_rx_o <= 1'b0;
+      tx_sl <= 1'b0;
+      rx_sl <= 1'b0;
+      rt_sl <= 1'b0;
     end else begin
       if (wr) begin
         unique case (addr)
           A_ILPR: ilpr <= wdata[7:0];
           A_IBRD: ibrd <= wdata[15:0];
           A_FBRD: fbrd <= wdata[5:0];
-          A_LCRH: begin
-            lcrh <= wdata[7:0];
-            ibrd_l <= ibrd;
-            fbrd_l <= fbrd;
-          end
+          A_LCRH: lcrh <= wdata[7:0];
           A_CTL: ctl <= wdata[15:0] & 16'hCFBF;
           A_IFLS: ifls <= wdata[5:0];
           A_IM: im <= wdata[12:0];
@@ -391,53 +396,86 @@ module uart_pl011 (
         if (rt_fire) rt_run <= 1'b0;
       end
 
-      // baud generator
-      phase_reset_o <= phase_reset;
-      if (phase_reset) begin
-        frac <= 6'd0;
-        cnt <= 32'd0;
-      end else if (skip) begin
-        frac <= skip_frac;
-        cnt <= skip_cnt;
-      end else if (tick) begin
-        frac <= frac_sum[5:0];
-        cnt <= {16'd0, ibrd_l} + {31'd0, frac_sum[6]};
-      end else begin
-        cnt <= cnt - cycles;
-      end
-
       tx_start_o <= tx_start;
+      phase_reset_o <= phase_reset;
 
-      // previous grid: work in flight keeps the timing it started with
-      old_load_o <= 1'b0;
-      if (phase_reset && !old_active && (tx_in_char || rx_sampling || rt_run)) begin
-        old_load_o <= 1'b1;
-        ibrd_p <= ibrd_l;
-        fbrd_p <= fbrd_l;
-        frac_p <= frac;
-        cnt_p <= cnt - cycles;
-        tx_old <= tx_in_char;
-        rx_old <= rx_sampling;
-        rt_old <= rt_run;
-      end else begin
-        if (tick_old) begin
-          frac_p <= frac_p_sum[5:0];
-          cnt_p <= {16'd0, ibrd_p} + {31'd0, frac_p_sum[6]};
-        end else begin
-          cnt_p <= cnt_p - cycles_old;
-        end
-        if (tx_old && tx_done) tx_old <= 1'b0;
-        if (rx_old && !rx_sampling_d) rx_old <= 1'b0;
-        if (rxf_push) rt_old <= rx_old;
-        else if (rt_fire || (rxf_pop && rxf_count == 5'd1)) rt_old <= 1'b0;
+      // Work in flight keeps the grid it started on: copy the grid in force to its slot.
+      load_tx_o <= 1'b0;
+      load_rx_o <= 1'b0;
+      load_rt_o <= 1'b0;
+      rt_from_rx_o <= 1'b0;
+      if (ld_tx) begin
+        tx_sl <= 1'b1;
+        load_tx_o <= 1'b1;
+      end else if (tx_sl && tx_done) begin
+        tx_sl <= 1'b0;
+      end
+      if (ld_rx) begin
+        rx_sl <= 1'b1;
+        load_rx_o <= 1'b1;
+      end else if (rx_sl && !rx_sampling_d) begin
+        rx_sl <= 1'b0;
+      end
+      if (ld_rt) begin
+        rt_sl <= 1'b1;
+        load_rt_o <= 1'b1;
+      end else if (rxf_push) begin
+        rt_sl <= rx_sl;
+        rt_from_rx_o <= rx_sl;
+      end else if (rt_fire || (rxf_pop && rxf_count == 5'd1)) begin
+        rt_sl <= 1'b0;
       end
     end
   end
 
-  logic [6:0] frac_p_sum;
-  assign frac_p_sum = {1'b0, frac_p} + {1'b0, fbrd_p};
-  assign cyc_to_tick_old = cnt_p;
-  assign old_active = tx_old || rx_old || rt_old;
+  logic ld_tx, ld_rx, ld_rt;
+  assign ld_tx = phase_reset && tx_in_char && !tx_sl;
+  assign ld_rx = phase_reset && rx_sampling && !rx_sl;
+  assign ld_rt = phase_reset && rt_run && !rt_sl;
+
+  // The grid in force, and the three slots. Not every copy uses every output of its generator.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [15:0] g_ibrd, tx_ibrd, rx_ibrd, rt_ibrd;
+  logic [5:0] g_fbrd, tx_fbrd, rx_fbrd, rt_fbrd;
+  logic [5:0] g_frac_n, tx_frac_n, rx_frac_n, rt_frac_n;
+  logic [5:0] tx_frac, rx_frac, rt_frac;
+  logic [31:0] g_cnt_n, tx_cnt_n, rx_cnt_n, rt_cnt_n;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [31:0] g_now;  // the grid in force at this edge, before any enable
+  assign g_now = cnt - cycles;
+
+  uart_baud u_baud (
+      .clk(clk), .rst(rst),
+      .load(phase_reset || skip),
+      .ld_ibrd(w_lcrh ? ibrd : g_ibrd),
+      .ld_fbrd(w_lcrh ? fbrd : g_fbrd),
+      .ld_frac(phase_reset ? 6'd0 : skip_frac),
+      .ld_cnt(phase_reset ? 32'd0 : skip_cnt),
+      .tick(tick), .cycles(cycles),
+      .ibrd(g_ibrd), .fbrd(g_fbrd), .frac(g_frac_cur), .frac_next(g_frac_n), .cnt(cnt), .cnt_next(g_cnt_n)
+  );
+  uart_baud u_baud_tx (
+      .clk(clk), .rst(rst),
+      .load(ld_tx), .ld_ibrd(g_ibrd), .ld_fbrd(g_fbrd), .ld_frac(g_frac_cur), .ld_cnt(g_now),
+      .tick(tick_tx), .cycles(cycles_tx),
+      .ibrd(tx_ibrd), .fbrd(tx_fbrd), .frac(tx_frac), .frac_next(tx_frac_n), .cnt(cyc_to_tick_tx), .cnt_next(tx_cnt_n)
+  );
+  uart_baud u_baud_rx (
+      .clk(clk), .rst(rst),
+      .load(ld_rx), .ld_ibrd(g_ibrd), .ld_fbrd(g_fbrd), .ld_frac(g_frac_cur), .ld_cnt(g_now),
+      .tick(tick_rx), .cycles(cycles_rx),
+      .ibrd(rx_ibrd), .fbrd(rx_fbrd), .frac(rx_frac), .frac_next(rx_frac_n), .cnt(cyc_to_tick_rx), .cnt_next(rx_cnt_n)
+  );
+  uart_baud u_baud_rt (
+      .clk(clk), .rst(rst),
+      .load(ld_rt || (rxf_push && rx_sl)),
+      .ld_ibrd(ld_rt ? g_ibrd : rx_ibrd),
+      .ld_fbrd(ld_rt ? g_fbrd : rx_fbrd),
+      .ld_frac(ld_rt ? g_frac_cur : rx_frac_n),
+      .ld_cnt(ld_rt ? g_now : rx_cnt_n),
+      .tick(tick_rt), .cycles(cycles_rt),
+      .ibrd(rt_ibrd), .fbrd(rt_fbrd), .frac(rt_frac), .frac_next(rt_frac_n), .cnt(cyc_to_tick_rt), .cnt_next(rt_cnt_n)
+  );
 
   assign tx_data_o = tx_cur_data;
   assign tx_lcrh_o = tx_cur_lcrh;

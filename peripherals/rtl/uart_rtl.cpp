@@ -58,36 +58,43 @@ UartRtl::~UartRtl() {
 
 std::uint64_t UartRtl::div64() const { return 64ull * m_->ibrd_o + m_->fbrd_o; }
 
-Cycles UartRtl::tick_of(std::uint64_t c) const {
-  return t0_ + static_cast<Cycles>(static_cast<u128>(c) * kTickHz / clk_hz_);
+bool UartRtl::slot_active(int i) const { return (i == 0 ? m_->tx_sl : i == 1 ? m_->rx_sl : m_->rt_sl) != 0; }
+
+std::uint64_t UartRtl::slot_cnt(int i) const {
+  return i == 0 ? m_->cyc_to_tick_tx : i == 1 ? m_->cyc_to_tick_rx : m_->cyc_to_tick_rt;
 }
 
-std::uint64_t UartRtl::cycle_at(Cycles t) const {
-  if (t < t0_) return 0;
-  return static_cast<std::uint64_t>((static_cast<u128>(t - t0_ + 1) * clk_hz_ - 1) / kTickHz);
+Cycles UartRtl::Grid::tick_of(std::uint64_t c) const {
+  return t0 + static_cast<Cycles>(static_cast<u128>(c) * kTickHz / clk_hz);
 }
 
-std::uint64_t UartRtl::cycle_ceil(Cycles t) const {
-  if (t <= t0_) return 0;
-  return static_cast<std::uint64_t>((static_cast<u128>(t - t0_) * clk_hz_ + kTickHz - 1) / kTickHz);
+std::uint64_t UartRtl::Grid::cycle_at(Cycles t) const {
+  if (t < t0) return 0;
+  return static_cast<std::uint64_t>((static_cast<u128>(t - t0 + 1) * clk_hz - 1) / kTickHz);
+}
+
+std::uint64_t UartRtl::Grid::cycle_ceil(Cycles t) const {
+  if (t <= t0) return 0;
+  return static_cast<std::uint64_t>((static_cast<u128>(t - t0) * clk_hz + kTickHz - 1) / kTickHz);
 }
 
 std::uint64_t UartRtl::uart_clock_hz() const { return (m_->cc_o & 0xF) == 5 ? kPioscHz : sysclk_hz_; }
-
-void UartRtl::set_phase_reference() {
-  t0_ = events_.now();
-  c_last_ = 0;
-}
 
 // ---- edges --------------------------------------------------------------------------------------
 
 std::uint32_t UartRtl::edge(const Edge& e) {
   prev_div64_ = div64();
-  prev_clk_hz_ = clk_hz_;
+  prev_clk_hz_ = cur_.clk_hz;
   Vuart_pl011& m = *m_;
   m.rst = e.rst;
   m.tick = e.tick;
   m.cycles = static_cast<std::uint32_t>(e.cycles);
+  m.tick_tx = e.slot_tick[0];
+  m.cycles_tx = static_cast<std::uint32_t>(e.slot_cycles[0]);
+  m.tick_rx = e.slot_tick[1];
+  m.cycles_rx = static_cast<std::uint32_t>(e.slot_cycles[1]);
+  m.tick_rt = e.slot_tick[2];
+  m.cycles_rt = static_cast<std::uint32_t>(e.slot_cycles[2]);
   m.phase_rst = e.phase_rst;
   m.skip = e.skip;
   m.skip_frac = e.skip_frac;
@@ -96,7 +103,7 @@ std::uint32_t UartRtl::edge(const Edge& e) {
   m.wr = e.wr;
   m.addr = e.addr & 0xFFC;
   m.wdata = e.wdata & 0xFFFF;
-  m.rxd = rx_level_at(events_.now());
+  m.rxd = rx_level_at(now());
   m.cts_n = cts_pin_;
   m.clk = 0;
   m.eval();
@@ -110,8 +117,16 @@ std::uint32_t UartRtl::edge(const Edge& e) {
 
 void UartRtl::after_edge() {
   Vuart_pl011& m = *m_;
-  const Cycles now = events_.now();
-  if (m.phase_reset_o) set_phase_reference();
+  const Cycles now = this->now();
+  if (m.rt_from_rx_o) slot_[2] = slot_[1];  // the timeout runs on its character's grid
+  if (m.phase_reset_o) {
+    // Work in flight keeps the grid it started on.
+    if (m.load_tx_o) slot_[0] = cur_;
+    if (m.load_rx_o) slot_[1] = cur_;
+    if (m.load_rt_o) slot_[2] = cur_;
+    cur_.t0 = now;
+    cur_.c_last = 0;
+  }
 
   const bool txd = m.txd != 0;
   // A break that ended at this edge (reported with the divisor it ran on, as UartModel does).
@@ -141,8 +156,8 @@ void UartRtl::after_edge() {
     const unsigned eb = m.tx_hse_o ? 8 : 16;
     SerialFrame f;
     f.start = now;
-    f.bit_ticks = bit_ticks_of(div64(), clk_hz_, eb);
-    f.format = format_of(m.tx_lcrh_o, div64(), clk_hz_, eb);
+    f.bit_ticks = bit_ticks_of(div64(), cur_.clk_hz, eb);
+    f.format = format_of(m.tx_lcrh_o, div64(), cur_.clk_hz, eb);
     f.data = m.tx_data_o;
     f.parity_bit = SerialFrame::compute_parity(f.data, f.format);
     for (auto& cb : tx_frame_cbs_) cb(f);
@@ -151,20 +166,34 @@ void UartRtl::after_edge() {
   rts_.set(m.rts_n != 0);
 }
 
-std::uint64_t UartRtl::access_cycles() {
-  const std::uint64_t c = cycle_at(events_.now());
-  const std::uint64_t d = c >= c_last_ ? c - c_last_ : 0;
-  c_last_ = std::max(c, c_last_);
-  return d;
+UartRtl::Edge UartRtl::timed_edge(bool allow_tick) {
+  const Cycles now = this->now();
+  Edge e;
+  const std::uint64_t c = cur_.cycle_at(now);
+  e.cycles = c > cur_.c_last ? c - cur_.c_last : 0;
+  cur_.c_last = std::max(c, cur_.c_last);
+  e.tick = allow_tick && m_->baud_valid && e.cycles == m_->cyc_to_tick;
+  for (int i = 0; i < kSlots; ++i) {
+    if (!slot_active(i)) continue;
+    Grid& g = slot_[i];
+    const std::uint64_t co = g.cycle_at(now);
+    e.slot_cycles[i] = co > g.c_last ? co - g.c_last : 0;
+    g.c_last = std::max(co, g.c_last);
+    e.slot_tick[i] = allow_tick && e.slot_cycles[i] == slot_cnt(i);
+  }
+  return e;
 }
 
 // Enables whose events have not run although their tick is before now (a caller that advanced
 // the clock without running the queue): run them in order first.
 void UartRtl::run_due() {
-  while (timer_ != kNoEvent && tick_of(timer_cycle_) < events_.now()) {
+  while (timer_ != kNoEvent && timer_at_ < events_.now()) {
     events_.cancel(timer_);
     timer_ = kNoEvent;
+    // Evaluate the overdue edge as of its own tick.
+    now_override_ = timer_at_;
     on_timer();
+    now_override_ = kNever;
   }
 }
 
@@ -175,47 +204,60 @@ void UartRtl::wake() {
   if (!m_->baud_valid) return;
   // Nothing happened at the enables slept through: load the generator state of the first enable
   // at or after now, as if every one of them had been clocked.
-  const Cycles now = events_.now();
+  const Cycles now = this->now();
   const std::uint64_t d = div64();
-  const std::uint64_t c_now = cycle_at(now);
-  const std::uint64_t c_first = cycle_ceil(now);
+  const std::uint64_t c_now = cur_.cycle_at(now);
+  const std::uint64_t c_first = cur_.cycle_ceil(now);
   const std::uint64_t k = static_cast<std::uint64_t>((static_cast<u128>(c_first) * 64 + d - 1) / d);
   const std::uint64_t c_k = static_cast<std::uint64_t>(static_cast<u128>(k) * d / 64);
   Edge e;
   e.skip = true;
   e.skip_frac = static_cast<std::uint32_t>((static_cast<u128>(k) * m_->fbrd_o) % 64);
   e.skip_cnt = c_k - c_now;
-  c_last_ = c_now;
+  cur_.c_last = c_now;
   edge(e);
 }
 
 void UartRtl::on_timer() {
   timer_ = kNoEvent;
-  const std::uint64_t cnt = m_->cyc_to_tick;
-  Edge e;
-  e.cycles = timer_cycle_ - c_last_;
-  e.tick = e.cycles == cnt;
-  c_last_ = timer_cycle_;
-  edge(e);
+  edge(timed_edge(true));
   schedule_next();
 }
 
 void UartRtl::schedule_next() {
   events_.cancel(timer_);
   timer_ = kNoEvent;
-  if (!m_->baud_valid) return;
-  // The enable at now (just after a phase reset, or an access on an enable's cycle) runs at once.
-  while (m_->cyc_to_tick == 0) {
+  // An enable due now (just after a phase reset, or after an access on an enable's cycle) runs
+  // at once.
+  for (;;) {
     Edge e;
-    e.tick = true;
+    e.tick = m_->baud_valid && m_->cyc_to_tick == 0;
+    bool any = e.tick;
+    for (int i = 0; i < kSlots; ++i) {
+      e.slot_tick[i] = slot_active(i) && slot_cnt(i) == 0;
+      any = any || e.slot_tick[i];
+    }
+    if (!any) break;
     edge(e);
   }
-  if (clocking_ == Clocking::FastForward && m_->quiet && rx_settled()) {
-    sleeping_ = true;
-    return;
+  Cycles at = kNever;
+  bool slots = false;
+  for (int i = 0; i < kSlots; ++i) {
+    if (!slot_active(i)) continue;
+    slots = true;
+    at = std::min(at, slot_[i].tick_of(slot_[i].c_last + slot_cnt(i)));
   }
-  timer_cycle_ = c_last_ + (clocking_ == Clocking::EveryCycle ? 1 : m_->cyc_to_tick);
-  timer_ = events_.schedule_at(tick_of(timer_cycle_), [this] { on_timer(); });
+  if (m_->baud_valid) {
+    if (clocking_ == Clocking::FastForward && m_->quiet && !slots && rx_settled()) {
+      sleeping_ = true;
+      return;
+    }
+    const std::uint64_t step = clocking_ == Clocking::EveryCycle ? 1 : m_->cyc_to_tick;
+    at = std::min(at, cur_.tick_of(cur_.c_last + step));
+  }
+  if (at == kNever) return;
+  timer_at_ = at;
+  timer_ = events_.schedule_at(at, [this] { on_timer(); });
 }
 
 // ---- RX line ------------------------------------------------------------------------------------
@@ -227,7 +269,7 @@ bool UartRtl::rx_level_at(Cycles t) const {
 }
 
 bool UartRtl::rx_settled() const {
-  const Cycles now = events_.now();
+  const Cycles now = this->now();
   if (!rx_level_at(now)) return false;
   if (rx_.empty()) return true;
   const Segment& last = rx_.back();
@@ -235,9 +277,25 @@ bool UartRtl::rx_settled() const {
   return !last.is_frame || now >= last.frame.end();
 }
 
+std::uint32_t UartRtl::comb_read(std::uint32_t word) {
+  Vuart_pl011& m = *m_;
+  m.rd = 0;
+  m.wr = 0;
+  m.tick = 0;
+  m.skip = 0;
+  m.phase_rst = 0;
+  m.rst = 0;
+  m.addr = word & 0xFFC;
+  m.eval();
+  return m.rdata;
+}
+
 void UartRtl::receive(const SerialFrame& frame) {
+  const std::uint32_t ctl = comb_read(0x030);
+  const bool enabled = (ctl & 0x1) && (ctl & 0x200) && m_->baud_valid;
+  if ((ctl & 0x80) || !enabled) return;  // loopback, or the receiver off: not seen (as UartModel)
   wake();
-  const Cycles now = events_.now();
+  const Cycles now = this->now();
   // Keep only what is still needed: the newest segment that began at or before now.
   while (rx_.size() > 1 && rx_[1].start <= now) rx_.erase(rx_.begin());
   while (!rx_.empty() && rx_.back().start >= frame.start && rx_.back().start > now) rx_.pop_back();
@@ -256,7 +314,7 @@ void UartRtl::receive(const SerialFrame& frame) {
 
 void UartRtl::set_rx_line(bool level) {
   wake();
-  const Cycles now = events_.now();
+  const Cycles now = this->now();
   while (!rx_.empty() && rx_.back().start >= now) rx_.pop_back();
   while (rx_.size() > 1 && rx_[1].start <= now) rx_.erase(rx_.begin());
   rx_.push_back({now, false, level, SerialFrame{}});
@@ -269,9 +327,7 @@ void UartRtl::set_cts(bool pin_level) {
   if (pin_level == cts_pin_) return;
   wake();
   cts_pin_ = pin_level;
-  Edge e;
-  e.cycles = access_cycles();
-  edge(e);
+  edge(timed_edge(false));
   schedule_next();
 }
 
@@ -280,13 +336,14 @@ void UartRtl::set_sysclk_hz(std::uint64_t hz) {
   if (hz == sysclk_hz_) return;
   wake();
   sysclk_hz_ = hz;
-  if (uart_clock_hz() == before) return;
-  Edge e;
-  e.cycles = access_cycles();
+  if (uart_clock_hz() == before) {  // the UART runs on PIOSC
+    schedule_next();
+    return;
+  }
+  Edge e = timed_edge(false);
   e.phase_rst = true;
   edge(e);
-  clk_hz_ = uart_clock_hz();
-  set_phase_reference();
+  cur_.clk_hz = uart_clock_hz();
   schedule_next();
 }
 
@@ -295,8 +352,7 @@ std::uint32_t UartRtl::read(std::uint32_t offset, unsigned size) {
   std::uint32_t v;
   if (word == kDr) {
     wake();
-    Edge e;
-    e.cycles = access_cycles();
+    Edge e = timed_edge(false);
     e.rd = true;
     e.addr = word;
     v = edge(e);
@@ -304,15 +360,7 @@ std::uint32_t UartRtl::read(std::uint32_t offset, unsigned size) {
   } else {
     // No side effects: a combinational read, no clock edge.
     run_due();
-    m_->rd = 0;
-    m_->wr = 0;
-    m_->tick = 0;
-    m_->skip = 0;
-    m_->phase_rst = 0;
-    m_->rst = 0;
-    m_->addr = word & 0xFFC;
-    m_->eval();
-    v = m_->rdata;
+    v = comb_read(word);
   }
   if (size < 4) {
     const unsigned shift = (offset & 3u) * 8;
@@ -327,19 +375,11 @@ void UartRtl::write(std::uint32_t offset, std::uint32_t value, unsigned size) {
   if (size < 4) {
     const unsigned shift = (offset & 3u) * 8;
     const std::uint32_t lane = (size == 1 ? 0xFFu : 0xFFFFu) << shift;
-    std::uint32_t cur = 0;
-    if (word != kDr) {
-      m_->rd = 0;
-      m_->wr = 0;
-      m_->addr = word & 0xFFC;
-      m_->eval();
-      cur = m_->rdata;
-    }
+    const std::uint32_t cur = word != kDr ? comb_read(word) : 0;
     value = (cur & ~lane) | ((value << shift) & lane);
   }
   const std::uint64_t clock_before = uart_clock_hz();
-  Edge e;
-  e.cycles = access_cycles();
+  Edge e = timed_edge(false);
   e.wr = true;
   e.addr = word;
   e.wdata = value;
@@ -348,8 +388,7 @@ void UartRtl::write(std::uint32_t offset, std::uint32_t value, unsigned size) {
     Edge p;
     p.phase_rst = true;
     edge(p);
-    clk_hz_ = uart_clock_hz();
-    set_phase_reference();
+    cur_.clk_hz = uart_clock_hz();
   }
   schedule_next();
 }
@@ -362,8 +401,7 @@ void UartRtl::reset() {
   e.rst = true;
   edge(e);
   in_break_ = false;
-  clk_hz_ = uart_clock_hz();
-  set_phase_reference();
+  cur_.clk_hz = uart_clock_hz();
   sleeping_ = false;
   schedule_next();
 }

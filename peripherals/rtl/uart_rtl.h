@@ -51,7 +51,9 @@ class UartRtl : public MmioDevice {
   // As UartModel: a character is reported at the tick its start bit begins, a break when
   // LCRH.BRK is cleared (start tick and length).
   void on_tx_frame(std::function<void(const SerialFrame&)> fn) { tx_frame_cbs_.push_back(std::move(fn)); }
-  // A host frame on RX beginning at frame.start (>= now): its waveform drives the RX pin.
+  // A host frame on RX beginning at frame.start (>= now): its waveform drives the RX pin. As with
+  // UartModel, a frame is ignored (the pin stays idle) when it arrives while the receiver is off
+  // (UARTEN or RXE = 0) or in loopback.
   void receive(const SerialFrame& frame);
   // Drive the RX pin to `level` from now on (replaces any frame still on the line).
   void set_rx_line(bool level);
@@ -76,9 +78,13 @@ class UartRtl : public MmioDevice {
     std::uint64_t cycle_at(Cycles t) const;    // last UART cycle at or before tick t
     std::uint64_t cycle_ceil(Cycles t) const;  // first UART cycle at or after tick t
   };
+  // Work that began on an earlier grid keeps it: the TX character, the RX character, the timeout.
+  static constexpr int kSlots = 3;
   struct Edge {
-    bool tick = false, tick_old = false;
-    std::uint64_t cycles = 0, cycles_old = 0;
+    bool tick = false;
+    std::uint64_t cycles = 0;
+    bool slot_tick[kSlots] = {};
+    std::uint64_t slot_cycles[kSlots] = {};
     bool phase_rst = false;
     bool skip = false;
     std::uint32_t skip_frac = 0;
@@ -97,10 +103,13 @@ class UartRtl : public MmioDevice {
   void wake();     // leave fast-forward: load the baud phase of now
   void schedule_next();
   void on_timer();
-  void comb_read(std::uint32_t word);
+  std::uint32_t comb_read(std::uint32_t word);  // register value now, without a clock edge
   bool rx_level_at(Cycles t) const;
   bool rx_settled() const;  // the RX line is high now and stays high unless told otherwise
   std::uint64_t div64() const;
+  bool slot_active(int i) const;
+  std::uint64_t slot_cnt(int i) const;
+  Cycles now() const { return now_override_ != kNever ? now_override_ : events_.now(); }
 
   std::string name_;
   EventQueue& events_;
@@ -109,10 +118,11 @@ class UartRtl : public MmioDevice {
 
   std::uint64_t sysclk_hz_ = 16'000'000;
   Grid cur_;  // the grid in force
-  Grid old_;  // the previous one, while the RTL reports work in flight on it
+  Grid slot_[kSlots];  // the grids of the TX character, RX character and timeout in flight
   bool sleeping_ = false;
   EventId timer_ = kNoEvent;
   Cycles timer_at_ = 0;
+  Cycles now_override_ = kNever;  // the tick of an overdue edge being caught up
   std::vector<EventId> wakes_;  // wake-ups at the start of frames still to come
   std::uint64_t edges_ = 0;
   bool cts_pin_ = true;

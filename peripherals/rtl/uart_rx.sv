@@ -9,6 +9,7 @@ module uart_rx (
     input  logic        en,        // baud enable at this edge
     input  logic        rx,        // line level as sampled at this edge
     input  logic        enabled,   // UARTEN & RXE & divisor valid
+    input  logic        disable_i, // a CTL write leaves the receiver disabled
     input  logic [7:0]  lcrh,
     input  logic        hse,
     output logic        push,      // a character is complete at this edge
@@ -65,7 +66,8 @@ module uart_rx (
     fhse_d = fhse;
     push = 1'b0;
     ch = 11'd0;
-    if (!enabled && state == WAITMARK) state_d = IDLE;
+    // Disabling stops a wait for the line to return high (a character being sampled finishes).
+    if (disable_i && state == WAITMARK) state_d = IDLE;
     if (en) begin
       unique case (state)
         IDLE: begin

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
 #include <cstdint>
 #include <random>
 #include <sstream>
@@ -28,7 +31,7 @@ constexpr std::uint32_t kUartEn = 1u << 0, kEot = 1u << 4, kHse = 1u << 5, kLbe 
 // ---- programs -----------------------------------------------------------------------------------
 
 struct Action {
-  enum Kind { Write, Read, Rx, Cts, Sysclk } kind = Read;
+  enum Kind { Write, Read, Rx, Cts, Sysclk, Reset } kind = Read;
   Cycles at = 0;
   std::uint32_t offset = 0, value = 0;
   SerialFrame frame;  // Rx: start is filled in at `at`
@@ -45,6 +48,7 @@ struct Program {
   void cts(bool level) { push({Action::Cts, t, 0, level ? 1u : 0u, {}}); }
   void sysclk(std::uint64_t hz) { push({Action::Sysclk, t, 0, static_cast<std::uint32_t>(hz), {}}); }
   void rx(const SerialFrame& f) { push({Action::Rx, t, 0, 0, f}); }
+  void reset() { push({Action::Reset, t, 0, 0, {}}); }
   // Reads of every status register at once, one tick apart.
   void status() {
     for (std::uint32_t off : {kFr, kRis, kMis, kRsr}) {
@@ -191,6 +195,7 @@ void schedule(const Program& p, EventQueue& q, Uart& u, Trace& tr) {
         }
         case Action::Cts: u.set_cts(a.value != 0); break;
         case Action::Sysclk: u.set_sysclk_hz(a.value); break;
+        case Action::Reset: u.reset(); break;
       }
     });
   }
@@ -269,11 +274,31 @@ void expect_same(const Trace& model, const Trace& rtl) {
   expect_same_list(normalise(model.tx_edges), normalise(rtl.tx_edges), "tx edge");
 }
 
+// With UART_DIFF_DUMP=<dir> set, a failing comparison leaves the program and both traces there.
+void dump(const Program& p, const Trace& m, const Trace& r) {
+  const char* dir = std::getenv("UART_DIFF_DUMP");
+  if (!dir) return;
+  std::ofstream prog(std::string(dir) + "/program.txt");
+  for (const Action& a : p.actions) {
+    prog << a.at << " " << "WRCXSZ"[a.kind] << " 0x" << std::hex << a.offset << " 0x" << a.value << std::dec;
+    if (a.kind == Action::Rx) prog << " " << describe(a.frame);
+    prog << "\n";
+  }
+  for (const auto& [name, t] : {std::pair{"model", &m}, std::pair{"rtl", &r}}) {
+    std::ofstream out(std::string(dir) + "/" + name + ".txt");
+    for (const auto& x : t->reads) out << "read " << x << "\n";
+    for (const auto& x : t->irq) out << "irq " << x << "\n";
+    for (const auto& x : t->frames) out << "frame " << x << "\n";
+    for (const auto& x : normalise(t->tx_edges)) out << "tx " << x << "\n";
+  }
+}
+
 // Model vs RTL (fast-forward); returns the RTL trace.
 Trace diff(const Program& p) {
   const Trace m = run_model(p);
   const Trace r = run_rtl(p, UartRtl::Clocking::FastForward);
   expect_same(m, r);
+  if (::testing::Test::HasFailure()) dump(p, m, r);
   return r;
 }
 
@@ -496,6 +521,57 @@ TEST(UartDiff, BreakBothWays) {
   diff(p);
 }
 
+// Known disagreement, a UartModel bug (reported; enable this test once uart.cpp is fixed): BRK is
+// set while a character is on the wire, so the break begins at the first enable after that
+// character ends. UartModel enters its Break state when the character ends and fixes the break's
+// start on the grid of that moment. LCRH is written again (BRK still set) after the character ended
+// but before that enable: the phase reference moves to this write, so the break should begin at
+// enable 0 of the new grid, i.e. at the write (10500), as it does when BRK is set on an idle line.
+// UartModel keeps the start it planned on the abandoned grid (10552): replan_tx() returns at once in
+// the Break state. The RTL begins the break at 10500.
+TEST(UartDiff, BreakPendingAcrossLcrhWrite) {
+  Config c;  // 115200 from 120 MHz: DIV64 4167
+  Program p;
+  configure(p, c);  // UARTEN at tick 8: T0 = 8
+  p.t = 11;
+  p.write(kDr, 0x55);  // starts at enable 1 (tick 73), ends at enable 161 (tick 10490)
+  p.t = 3000;
+  p.write(kLcrh, c.lcrh | kBrk);  // T0 = 3000: the break would begin at enable 116 (tick 10552)
+  p.t = 10500;
+  p.write(kLcrh, c.lcrh | kBrk);  // T0 = 10500: the break begins now
+  p.t = 20000;
+  p.write(kLcrh, c.lcrh);
+  p.wait(100);
+  p.status();
+  const Trace r = diff(p);
+  ASSERT_FALSE(r.frames.empty());
+  EXPECT_EQ(r.frames.back().rfind("@10500 break", 0), 0u) << r.frames.back();
+}
+
+// The same UartModel bug, other trigger: the UART is disabled after the character ended but before
+// the planned break start (10552); UartModel still begins the break at 10552 with UARTEN = 0. The
+// RTL begins it when the UART is enabled again (15000, enable 0 of the new grid).
+TEST(UartDiff, BreakPendingAcrossUartDisable) {
+  Config c;
+  Program p;
+  configure(p, c);
+  p.t = 11;
+  p.write(kDr, 0x55);
+  p.t = 3000;
+  p.write(kLcrh, c.lcrh | kBrk);
+  p.t = 10500;
+  p.write(kCtl, kTxe | kRxe);
+  p.t = 15000;
+  p.write(kCtl, kUartEn | kTxe | kRxe);
+  p.t = 20000;
+  p.write(kLcrh, c.lcrh);
+  p.wait(100);
+  p.status();
+  const Trace r = diff(p);
+  ASSERT_FALSE(r.frames.empty());
+  EXPECT_EQ(r.frames.back().rfind("@15000 break", 0), 0u) << r.frames.back();
+}
+
 TEST(UartDiff, FramingAndParityErrorsFromAnotherFormat) {
   struct Case {
     std::uint32_t lcrh;
@@ -571,6 +647,125 @@ TEST(UartDiff, CtsFlowControlAndRts) {
   diff(p);
 }
 
+// LCRH rewritten, the UART clock switched and the UART re-enabled while a character is on TX, one
+// is being sampled on RX and the receive timeout counts: work in flight keeps its old timing.
+TEST(UartDiff, ReconfigureWhileBusy) {
+  struct Step {
+    const char* what;
+    std::function<void(Program&, const Config&)> apply;
+  };
+  const Step steps[] = {
+      {"lcrh same", [](Program& p, const Config& c) { p.write(kLcrh, c.lcrh); }},
+      {"lcrh new divisor", [](Program& p, const Config& c) {
+         p.write(kIbrd, static_cast<std::uint32_t>(c.div64() / 64 + 3));
+         p.wait(1);
+         p.write(kLcrh, c.lcrh);
+       }},
+      {"lcrh 7 bits", [](Program& p, const Config& c) { p.write(kLcrh, (c.lcrh & ~(3u << 5)) | (2u << 5)); }},
+      {"piosc", [](Program& p, const Config&) { p.write(0xFC8, 5); }},
+      {"sysclk", [](Program& p, const Config&) { p.sysclk(80'000'000); }},
+      {"uarten", [](Program& p, const Config& c) {
+         p.write(kCtl, kTxe | kRxe | (c.hse ? kHse : 0));
+         p.wait(5);
+         p.write(kCtl, kUartEn | kTxe | kRxe | (c.hse ? kHse : 0));
+       }},
+  };
+  for (const Step& st : steps)
+    for (bool hse : {false, true}) {
+      SCOPED_TRACE(std::string(st.what) + (hse ? " hse" : ""));
+      Config c;
+      c.baud = 115200;
+      c.hse = hse;
+      Program p;
+      configure(p, c);
+      const Cycles ft = c.frame_ticks();
+      // A character received earlier: the timeout counts.
+      p.rx(host_frame(c, 0x31));
+      p.wait(ft + ft / 2);
+      // TX and RX in flight.
+      p.write(kDr, 0xA7);
+      p.wait(1);
+      p.write(kDr, 0x5C);
+      p.wait(3);
+      p.rx(host_frame(c, 0x96));
+      p.wait(ft / 2);
+      st.apply(p, c);
+      p.wait(ft / 4);
+      p.status();
+      p.wait(2 * ft);
+      p.status();
+      p.rx(host_frame(c, 0x42));
+      p.wait(5 * ft);
+      for (unsigned i = 0; i < 4; ++i) {
+        p.read(kDr);
+        p.wait(2);
+      }
+      p.status();
+      diff(p);
+    }
+}
+
+// A reset with characters in both FIFOs and on TX, the receive timeout counting and a break set:
+// everything returns to reset at once (CTS and sysclk are kept), and the UART works again after
+// being configured anew.
+TEST(UartDiff, ResetWithWorkInFlight) {
+  Config c;
+  c.baud = 1'000'000;
+  c.ctl_extra = kRtsEn;
+  Program p;
+  configure(p, c);
+  const Cycles ft = c.frame_ticks();
+  p.cts(false);
+  p.wait(3);
+  for (unsigned i = 0; i < 6; ++i) {
+    p.write(kDr, 0x90 + i);
+    p.wait(1);
+  }
+  for (unsigned i = 0; i < 3; ++i) {
+    p.rx(host_frame(c, 0x11 * (i + 1)));
+    p.wait(ft);
+  }
+  p.wait(ft / 3);
+  p.write(kLcrh, c.lcrh | kBrk);
+  p.wait(ft / 2);
+  p.status();
+  p.reset();
+  p.wait(5);
+  p.status();
+  p.read(kCtl);
+  p.wait(1);
+  p.read(kIfls);
+  p.wait(2 * ft);
+  configure(p, c);
+  p.write(kDr, 0x3C);
+  p.wait(1);
+  p.rx(host_frame(c, 0xC3));
+  p.wait(2 * ft);
+  p.read(kDr);
+  p.wait(2);
+  p.status();
+  diff(p);
+}
+
+// A host frame that begins while the receiver is disabled, which is enabled again mid-frame.
+TEST(UartDiff, FrameStartingWhileDisabled) {
+  Config c;
+  c.baud = 1'000'000;
+  Program p;
+  configure(p, c);
+  p.write(kCtl, kTxe | kRxe);
+  p.wait(10);
+  p.rx(host_frame(c, 0xF0));
+  p.wait(static_cast<Cycles>(2.5 * c.bit_ticks()));
+  p.write(kCtl, kUartEn | kTxe | kRxe);
+  p.wait(3 * c.frame_ticks());
+  p.status();
+  p.read(kDr);
+  p.wait(2);
+  p.status();
+  diff(p);
+}
+
 TEST(UartDiff, LoopbackCharacters) {
   Config c;
   c.baud = 1'000'000;
@@ -587,12 +782,36 @@ TEST(UartDiff, LoopbackCharacters) {
     p.read(kDr);
     p.wait(2);
   }
+  const Trace r = diff(p);
+  EXPECT_NE(std::find_if(r.reads.begin(), r.reads.end(),
+                         [](const std::string& x) { return x.find("[0x0] = 0xc3") != std::string::npos; }),
+            r.reads.end());
+}
+
+// Known disagreement, a UartModel limitation (reported; enable once fixed): a break sent in
+// loopback. UartModel hands TX frames to its receiver when it reports them, and reports a break
+// only when BRK is cleared, after the fact: its receiver never sees the break, so RX stays empty.
+// The RTL's receiver sees its own TX line held low and stores one break character (BE + FE, 0).
+TEST(UartDiff, DISABLED_LoopbackBreak) {
+  Config c;
+  c.baud = 1'000'000;
+  c.ctl_extra = kLbe;
+  Program p;
+  configure(p, c);
+  p.write(kLcrh, c.lcrh | kBrk);
+  p.wait(3 * c.frame_ticks());
+  p.write(kLcrh, c.lcrh);
+  p.wait(2 * c.frame_ticks());
+  p.status();
+  p.read(kDr);
+  p.wait(2);
+  p.status();
   diff(p);
 }
 
 // A seeded pseudo-random program: accesses, host frames (some in another format, some breaks),
 // CTS changes, interrupt masks and clears, trigger levels, EOT and flow control switched at will.
-Program random_program(std::uint32_t seed, unsigned n_actions, const Config& c) {
+Program random_program(std::uint32_t seed, unsigned n_actions, const Config& c, bool reconfigure = false) {
   std::mt19937 rng(seed);
   auto pick = [&rng](unsigned n) { return static_cast<unsigned>(rng() % n); };
   Program p;
@@ -601,6 +820,27 @@ Program random_program(std::uint32_t seed, unsigned n_actions, const Config& c) 
   Cycles line_free = p.t;
   for (unsigned i = 0; i < n_actions; ++i) {
     p.wait(1 + pick(static_cast<unsigned>(ft / 3)));
+    if (reconfigure && pick(40) == 0) {
+      // Reconfiguration with work in flight: LCRH rewritten (same format, FIFOs toggled, break
+      // set or cleared), HSE flipped, the UART disabled and enabled again, the UART clock switched
+      // between sysclk and PIOSC, sysclk changed. Work in flight keeps the timing it started with.
+      const std::uint32_t ctl = kUartEn | kTxe | kRxe;
+      switch (pick(8)) {
+        case 0: p.write(kLcrh, c.lcrh); break;
+        case 1: p.write(kLcrh, c.lcrh ^ kFen); break;
+        case 2: p.write(kLcrh, c.lcrh | kBrk); break;
+        case 3: p.write(kLcrh, c.lcrh); break;
+        case 4: p.write(kCtl, ctl | (pick(2) ? kHse : 0)); break;
+        case 5:
+          p.write(kCtl, ctl & ~kUartEn);
+          p.wait(1 + pick(static_cast<unsigned>(ft)));
+          p.write(kCtl, ctl | (c.hse ? kHse : 0));
+          break;
+        case 6: p.write(0xFC8, pick(2) ? 5 : 0); break;
+        default: p.sysclk(pick(2) ? c.clk : 96'000'000); break;
+      }
+      continue;
+    }
     switch (pick(16)) {
       case 0: case 1: case 2: p.write(kDr, rng() & 0xFF); break;
       case 3: case 4: p.read(kDr); break;
@@ -640,6 +880,12 @@ Program random_program(std::uint32_t seed, unsigned n_actions, const Config& c) 
   }
   p.wait(ft);
   p.status();
+  if (reconfigure) {
+    // UartModel reports a break when it ends: end any break so both TX lines are comparable.
+    p.write(kLcrh, c.lcrh);
+    p.wait(2 * ft);
+    p.status();
+  }
   return p;
 }
 
@@ -661,13 +907,47 @@ TEST(UartDiff, SeededRandomProgramSlowClockHse) {
   diff(random_program(7, 3000, c));
 }
 
+TEST(UartDiff, SeededRandomProgramWithReconfiguration) {
+  for (std::uint32_t seed : {424242u, 5u, 77u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Config c;
+    c.baud = seed == 5u ? 115200 : 1'000'000;
+    c.hse = seed == 77u;
+    diff(random_program(seed, 4000, c, true));
+  }
+}
+
+// More seeds, shorter programs, formats and rates varying with the seed. UART_DIFF_SEEDS=<n> runs
+// n of them instead of the default 8 (for a long soak).
+TEST(UartDiff, ManySeeds) {
+  const char* env = std::getenv("UART_DIFF_SEEDS");
+  const unsigned n = env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 8u;
+  const char* first_env = std::getenv("UART_DIFF_FIRST_SEED");
+  const unsigned first = first_env ? static_cast<unsigned>(std::strtoul(first_env, nullptr, 10)) : 1000u;
+  for (unsigned seed = first; seed < first + n; ++seed) {
+    std::mt19937 rng(seed);
+    Config c;
+    c.clk = (rng() % 3 == 0) ? 16'000'000 : 120'000'000;
+    const std::uint32_t bauds[] = {9600, 115200, 250000, 1'000'000};
+    c.baud = bauds[1 + rng() % 3];
+    c.hse = rng() % 4 == 0;
+    c.lcrh = ((rng() % 4) << 5) | kFen | ((rng() % 2) ? kStp2 : 0);
+    const std::uint32_t pars[] = {0, kPen, kPen | kEps, kPen | kSps, kPen | kSps | kEps};
+    c.lcrh |= pars[rng() % 5];
+    if (c.div64() < 64) continue;
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    diff(random_program(seed, 1500, c, seed % 2 == 0));
+    if (::testing::Test::HasFailure() && !std::getenv("UART_DIFF_KEEP_GOING")) break;
+  }
+}
+
 TEST(UartDiffClocking, EveryCycleTickOnlyAndFastForwardAgree) {
-  for (std::uint64_t clk : {120'000'000ull, 16'000'000ull}) {
+  for (const auto& [clk, baud] : {std::pair{120'000'000ull, 1'000'000u}, std::pair{16'000'000ull, 250'000u}}) {
     Config c;
     c.clk = clk;
-    c.baud = 1'000'000;
+    c.baud = baud;
     SCOPED_TRACE("clk " + std::to_string(clk));
-    Program p = random_program(99, 400, c);
+    Program p = random_program(99, 400, c, true);
     p.wait(50'000);  // a long quiet stretch, then more traffic
     p.write(kDr, 0x42);
     p.wait(1);
