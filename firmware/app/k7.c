@@ -125,7 +125,7 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
                 parity_names[settings->serial.parity], settings->serial.stop_bits,
                 settings->serial.flow == K7_FLOW_HW ? "RTS/CTS" : settings->serial.flow == K7_FLOW_XONXOFF ? "XON/XOFF" : "none (RS485 on RTS)",
                 (unsigned long)app->guard_us, (unsigned long)k7_pack_length(&settings->serial));
-    console_log("mode: transparent (no network yet: data kept in the %u-byte pre-connection buffer)",
+    console_log("mode: transparent (data kept in the %u-byte pre-connection buffer until a client connects)",
                 K7_PREBUF_SIZE);
     return ok;
 }

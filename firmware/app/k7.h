@@ -2,8 +2,8 @@
  * The K7 application: the module's serial port in transparent mode or AT mode.
  *
  * Transparent mode: every received byte goes through the "+++" detector; what it releases is user
- * data. There is no network yet in this slice, so user data is held in the pre-connection buffer
- * (the 2 KB buffer the module keeps until a connection exists).
+ * data. User data is held in the pre-connection buffer (the 2 KB buffer the module keeps until a
+ * connection exists); the network side (net/tcp_bridge.c) takes it from there to the TCP clients.
  * AT mode: bytes go to the AT interpreter; AT+ENTM returns to transparent mode.
  */
 #ifndef K7_APP_K7_H

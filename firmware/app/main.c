@@ -2,12 +2,14 @@
  * K7 reference firmware: entry point and main loop.
  *
  * Init order: board (clock, time base, pins, console) -> banner on the console -> settings (factory
- * defaults; persistence comes later) -> application (opens the module's serial port). The module's
+ * defaults; persistence comes later) -> application (opens the module's serial port) -> network
+ * (EMAC/PHY, lwIP, TCP server bridging to the serial port). The module's
  * TXD stays silent throughout: everything said at boot goes to the console UART.
  */
 #include "../board/board.h"
 #include "../board/console.h"
 #include "../board/cpu.h"
+#include "../net/net.h"
 #include "k7.h"
 #include "settings.h"
 
@@ -22,6 +24,12 @@ static struct board_info board;
 static struct k7_settings settings;
 static struct k7_app app;
 
+/* Network data may go to the module's TXD only in transparent mode (never into AT replies). */
+static bool serial_open_for_network(void)
+{
+    return app.mode == K7_MODE_TRANSPARENT;
+}
+
 int main(void)
 {
     board_init(&board);
@@ -32,14 +40,24 @@ int main(void)
         console_log("serial settings could not be applied: using the factory line settings");
     }
 
+    const struct net_config net = {
+        .settings = &settings,
+        .sysclk_hz = board.clock.sysclk_hz,
+        .port = &board_module_uart,
+        .serial_data = &app.prebuf,
+        .serial_open = serial_open_for_network,
+    };
+    net_init(&net);
+
     for (;;) {
         k7_app_poll(&app);
+        net_poll();
 
         /* Sleep until the next interrupt (a received byte, the 1 ms tick, UART TX). Masking first and
          * checking for work under the mask closes the race with an interrupt that lands between the
          * check and the WFI: a pending interrupt ends WFI even while PRIMASK is set. */
         irq_disable();
-        if (!k7_app_has_work(&app)) {
+        if (!k7_app_has_work(&app) && !net_has_work()) {
             cpu_wfi();
         }
         irq_enable();
