@@ -559,15 +559,11 @@ ScenarioResult Engine::run() {
     Board::Config config;
     config.firmware_elf = fw;
     config.flash_image = sc_.device.flash_path;
+    config.module_uart_rtl = sc_.serial.model == SerialModel::Rtl;
     board_ = std::make_unique<Board>(config);
   } catch (const std::exception& e) {
     res_.status = RunStatus::Error;
     res_.failure = e.what();
-    return res_;
-  }
-  if (sc_.serial.model == SerialModel::Rtl) {
-    res_.status = RunStatus::Error;
-    res_.failure = sc_.loc.str() + ": serial: {model: rtl} needs the UART RTL line, which this version cannot run yet";
     return res_;
   }
 

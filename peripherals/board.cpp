@@ -15,6 +15,7 @@
 #include <cstring>
 #include <deque>
 #include <sstream>
+#include <stdexcept>
 
 #include "emulator/cpu/cortex_m4.h"
 #include "emulator/cpu/elf_image.h"
@@ -29,6 +30,9 @@
 #include "peripherals/nv_image.h"
 #include "peripherals/sysctl.h"
 #include "peripherals/uart.h"
+#ifdef K7SIM_HAVE_UART_RTL
+#include "peripherals/rtl/uart_rtl.h"
+#endif
 #include "peripherals/watchdog.h"
 
 namespace k7sim {
@@ -124,7 +128,7 @@ struct Board::Impl {
   std::unique_ptr<Dwt> dwt;
   std::unique_ptr<SysCtl> sysctl;
   std::vector<std::unique_ptr<GpioPort>> gpio;
-  std::vector<std::unique_ptr<UartModel>> uart;
+  std::vector<std::unique_ptr<UartDevice>> uart;
   std::vector<std::unique_ptr<Gptm>> timers;
   std::unique_ptr<Watchdog> wdt0, wdt1;
   std::unique_ptr<Ephy> phy;
@@ -233,8 +237,17 @@ Board::Impl::Impl(const Config& config) {
     g.irq().on_change([this, irq](bool l) { nvic.set_irq_line(irq, l); });
   }
   for (unsigned n = 0; n < kNumUart; ++n) {
-    uart.push_back(std::make_unique<UartModel>("UART" + std::to_string(n), events));
-    UartModel& u = *uart.back();
+    const std::string name = "UART" + std::to_string(n);
+    if (n == 1 && config.module_uart_rtl) {
+#ifdef K7SIM_HAVE_UART_RTL
+      uart.push_back(std::make_unique<UartRtl>(name, events));
+#else
+      throw std::runtime_error("serial model rtl: this k7sim was built without the UART RTL (K7SIM_UART_RTL=OFF)");
+#endif
+    } else {
+      uart.push_back(std::make_unique<UartModel>(name, events));
+    }
+    UartDevice& u = *uart.back();
     const std::uint32_t base = 0x4000C000 + n * 0x1000;
     bus.map(base, 0x1000, u, base, gate_for(PeriphClass::Uart, n, "PRUART"));
     const unsigned irq = kUartIrq[n];

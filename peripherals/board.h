@@ -45,6 +45,9 @@ class Board {
     // Saved flash/EEPROM image to start from ("" = factory: erased flash and EEPROM). The
     // firmware ELF is programmed over it like a programmer would (its sectors erased, then written).
     std::string flash_image;
+    // The module UART (UART1) as the SystemVerilog RTL under Verilator instead of the C++ model
+    // (scenario `serial: {model: rtl}`); needs a build with the RTL (K7SIM_UART_RTL).
+    bool module_uart_rtl = false;
     // Factory MAC in USERREG0/1 (outside the settings area, as on the module).
     std::uint8_t factory_mac[6] = {0xD8, 0xB0, 0x4C, 0x00, 0x00, 0x07};
   };

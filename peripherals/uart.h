@@ -21,10 +21,11 @@
 #include "emulator/mmio.h"
 #include "emulator/register_bank.h"
 #include "peripherals/serial_frame.h"
+#include "peripherals/uart_device.h"
 
 namespace k7sim {
 
-class UartModel : public MmioDevice {
+class UartModel : public UartDevice {
  public:
   static constexpr std::size_t kFifoDepth = 16;
   static constexpr std::uint64_t kPioscHz = 16'000'000;
@@ -40,21 +41,21 @@ class UartModel : public MmioDevice {
   void reset() override;
 
   // System clock in Hz (the board forwards every SysCtl change). Default: PIOSC, 16 MHz.
-  void set_sysclk_hz(std::uint64_t hz);
+  void set_sysclk_hz(std::uint64_t hz) override;
   // The clock of the baud generator: sysclk (CC.CS=0) or PIOSC 16 MHz (CC.CS=5).
   std::uint64_t uart_clock_hz() const;
 
   // A character (or a break) the UART puts on TX. Characters are reported at the tick their start
   // bit begins (frame.start == now); a break is reported when LCRH.BRK is cleared, with the tick
   // it began and its length.
-  void on_tx_frame(std::function<void(const SerialFrame&)> fn) { tx_cbs_.push_back(std::move(fn)); }
+  void on_tx_frame(std::function<void(const SerialFrame&)> fn) override { tx_cbs_.push_back(std::move(fn)); }
   // A host frame on RX, beginning now. Sampled like the PL011 receiver (see the class comment).
-  void receive(const SerialFrame& frame);
+  void receive(const SerialFrame& frame) override;
 
-  Line& irq() { return irq_; }  // (RIS & IM) != 0
-  Line& rts() { return rts_; }  // UnRTS pin level (active low)
+  Line& irq() override { return irq_; }  // (RIS & IM) != 0
+  Line& rts() override { return rts_; }  // UnRTS pin level (active low)
   // UnCTS pin level (active low). Defaults to high (deasserted) until the board drives it.
-  void set_cts(bool pin_level);
+  void set_cts(bool pin_level) override;
 
   // State for the board, the harness and tests.
   std::size_t tx_fifo_level() const { return tx_fifo_.size(); }

@@ -19,12 +19,13 @@
 #include "emulator/line.h"
 #include "emulator/mmio.h"
 #include "peripherals/serial_frame.h"
+#include "peripherals/uart_device.h"
 
 class Vuart_pl011;
 
 namespace k7sim {
 
-class UartRtl : public MmioDevice {
+class UartRtl : public UartDevice {
  public:
   // How the RTL is clocked. All three give identical results; FastForward is the fast one.
   enum class Clocking {
@@ -45,24 +46,24 @@ class UartRtl : public MmioDevice {
   // Registers, FIFOs and shifters back to reset; the CTS input, the RX line and sysclk are kept.
   void reset() override;
 
-  void set_sysclk_hz(std::uint64_t hz);
+  void set_sysclk_hz(std::uint64_t hz) override;
   std::uint64_t uart_clock_hz() const;
 
   // As UartModel: a character is reported at the tick its start bit begins, a break when
   // LCRH.BRK is cleared (start tick and length).
-  void on_tx_frame(std::function<void(const SerialFrame&)> fn) { tx_frame_cbs_.push_back(std::move(fn)); }
+  void on_tx_frame(std::function<void(const SerialFrame&)> fn) override { tx_frame_cbs_.push_back(std::move(fn)); }
   // A host frame on RX beginning at frame.start (>= now): its waveform drives the RX pin. As with
   // UartModel, a frame is ignored (the pin stays idle) when it arrives while the receiver is off
   // (UARTEN or RXE = 0) or in loopback.
-  void receive(const SerialFrame& frame);
+  void receive(const SerialFrame& frame) override;
   // Drive the RX pin to `level` from now on (replaces any frame still on the line).
   void set_rx_line(bool level);
   // Every change of the TX pin, at the tick it happens.
   void on_tx_line(std::function<void(bool level, Cycles at)> fn) { tx_line_cbs_.push_back(std::move(fn)); }
 
-  Line& irq() { return irq_; }
-  Line& rts() { return rts_; }
-  void set_cts(bool pin_level);
+  Line& irq() override { return irq_; }
+  Line& rts() override { return rts_; }
+  void set_cts(bool pin_level) override;
 
   bool tx_level() const { return txd_; }
   Clocking clocking() const { return clocking_; }
