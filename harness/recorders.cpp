@@ -121,19 +121,9 @@ void write_vcd(const ScenarioResult& r, const std::string& path) {
 }
 
 void write_pcap(const ScenarioResult& r, const std::string& path) {
-  // Classic pcap, microsecond timestamps, link type 1 (Ethernet). The segment carries no frames
-  // until the virtual network exists; the file is still valid for tools.
-  auto f = open_out(path, true);
-  auto u32 = [&](std::uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
-  auto u16 = [&](std::uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
-  u32(0xA1B2C3D4);
-  u16(2);
-  u16(4);
-  u32(0);
-  u32(0);
-  u32(65535);
-  u32(1);
-  (void)r;
+  // Classic pcap, link type Ethernet, virtual timestamps (harness/net/pcap.h).
+  std::string error;
+  if (!write_pcap(path, r.frames, &error)) throw std::runtime_error(path + ": " + error);
 }
 
 void write_artefacts(const ScenarioResult& r, const std::string& dir) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "emulator/time.h"
+#include "harness/net/pcap.h"
 #include "peripherals/board.h"
 
 namespace k7sim {
@@ -78,6 +79,7 @@ struct ScenarioResult {
   std::vector<ConsoleLine> console;
   std::optional<FaultReport> fault;
   std::string serial_format = "115200 8N1";
+  std::vector<PcapFrame> frames;  // every Ethernet frame on the segment (NAME.pcap)
 };
 
 }  // namespace k7sim

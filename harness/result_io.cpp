@@ -141,6 +141,11 @@ std::string serialize_result(const ScenarioResult& r) {
     for (const auto& e : f.last_events) w.str(e);
   }
   w.str(r.serial_format);
+  w.u64(r.frames.size());
+  for (const auto& f : r.frames) {
+    w.u64(f.tick);
+    w.str(std::string(f.bytes.begin(), f.bytes.end()));
+  }
   return w.take();
 }
 
@@ -228,6 +233,13 @@ ScenarioResult deserialize_result(std::string_view bytes) {
     r.fault = std::move(f);
   }
   r.serial_format = rd.str();
+  for (std::size_t i = 0, n = rd.count(); i < n; ++i) {
+    PcapFrame f;
+    f.tick = rd.u64();
+    const std::string b = rd.str();
+    f.bytes.assign(b.begin(), b.end());
+    r.frames.push_back(std::move(f));
+  }
   return r;
 }
 

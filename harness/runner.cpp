@@ -5,9 +5,14 @@
 #include <cmath>
 #include <memory>
 #include <random>
+#include <map>
 #include <regex>
+#include <stdexcept>
 #include <sstream>
 
+#include "harness/net/dhcp_server.h"
+#include "harness/net/host_stack.h"
+#include "harness/net/segment.h"
 #include "harness/serial_host.h"
 #include "harness/values.h"
 
@@ -100,6 +105,17 @@ class Engine {
   std::unique_ptr<Board> board_;
   std::unique_ptr<SerialHost> serial_;
   std::unique_ptr<SerialHost> setup_serial_;  // lives as long as the board: the board keeps its observer
+  // The virtual Ethernet segment and the scenario's peers (when it declares any).
+  std::unique_ptr<Segment> segment_;
+  std::unique_ptr<HostStack> hosts_;
+  std::unique_ptr<DhcpServer> dhcp_;
+  Ipv4 device_ip_{0xC0A80007};  // the factory address; the harness does not set it
+  std::map<std::string, int> conns_, listeners_, sockets_;
+  std::map<std::string, std::size_t> tcp_consumed_, tcp_segments_consumed_, udp_consumed_;
+  std::map<int, std::size_t> accepts_taken_;
+  void setup_network();
+  int conn_id(const Step& st, const std::string& name);
+  bool check_expect_tcp(Active& a);
   std::size_t reset_count_ = 0;
   // Random data: one generator for what the host sends and one, seeded the same, for what it
   // expects, so that the k-th {random: N} expected is the k-th {random: N} sent (an echo test).
@@ -116,6 +132,7 @@ class Engine {
     int phase = 0;
     std::size_t serial_mark = 0;
     std::vector<std::uint8_t> expected;
+    std::vector<std::vector<std::uint8_t>> expected_segments;
     std::vector<std::unique_ptr<Cursor>> branches;
     bool started = false;
   };
@@ -195,6 +212,86 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
       }
       break;
     }
+    case StepKind::TcpConnect: {
+      const auto& c = st.get<TcpConnectArgs>();
+      std::string err;
+      const int id = hosts_->tcp_connect(hosts_->find_peer(c.from), c.dst_ip.value_or(device_ip_), c.to, c.port, &err);
+      if (id < 0) {
+        fail(st, st.loc.str() + ": tcp.connect: " + err);
+        return Start::Failed;
+      }
+      conns_[c.as] = id;
+      tcp_consumed_[c.as] = 0;
+      tcp_segments_consumed_[c.as] = 0;
+      break;
+    }
+    case StepKind::TcpListen: {
+      const auto& l = st.get<TcpListenArgs>();
+      std::string err;
+      const int id = hosts_->tcp_listen(hosts_->find_peer(l.peer), l.port, &err);
+      if (id < 0) {
+        fail(st, st.loc.str() + ": tcp.listen: " + err);
+        return Start::Failed;
+      }
+      listeners_[l.as] = id;
+      break;
+    }
+    case StepKind::ExpectTcpAccept:
+    case StepKind::ExpectTcpConnected:
+    case StepKind::ExpectTcpClosed:
+    case StepKind::ExpectTcpReset:
+    case StepKind::ExpectUdp:
+      a.until = st.within ? now + *st.within : t0_ + sc_.timeout;
+      break;
+    case StepKind::ExpectTcp: {
+      const auto& e = st.get<ExpectTcpArgs>();
+      if (e.data && !e.data->is_match()) a.expected = expand(*e.data, expect_rng_);
+      for (const auto& seg : e.segments) a.expected_segments.push_back(expand(seg, expect_rng_));
+      a.until = st.within ? now + *st.within : t0_ + sc_.timeout;
+      break;
+    }
+    case StepKind::TcpSend: {
+      const auto& t = st.get<TcpSendArgs>();
+      hosts_->tcp_send(conn_id(st, t.conn), expand(t.data, send_rng_));
+      break;
+    }
+    case StepKind::TcpClose:
+      hosts_->tcp_close(conn_id(st, st.get<ConnArgs>().conn));
+      break;
+    case StepKind::TcpReset:
+      hosts_->tcp_reset(conn_id(st, st.get<ConnArgs>().conn));
+      break;
+    case StepKind::TcpVanish:
+      hosts_->tcp_vanish(conn_id(st, st.get<ConnArgs>().conn));
+      break;
+    case StepKind::UdpBind: {
+      const auto& u = st.get<UdpBindArgs>();
+      std::string err;
+      const int id = hosts_->udp_bind(hosts_->find_peer(u.peer), u.port, &err);
+      if (id < 0) {
+        fail(st, st.loc.str() + ": udp.bind: " + err);
+        return Start::Failed;
+      }
+      sockets_[u.as] = id;
+      udp_consumed_[u.as] = 0;
+      break;
+    }
+    case StepKind::UdpSend: {
+      const auto& u = st.get<UdpSendArgs>();
+      hosts_->udp_send(sockets_.at(u.from), u.dst_ip.value_or(device_ip_), u.to, expand(u.data, send_rng_));
+      break;
+    }
+    case StepKind::Link: {
+      const bool up = st.get<LinkArgs>().up;
+      segment_->set_link(segment_->device_port_index(), up);
+      board_->set_link(up);
+      break;
+    }
+    case StepKind::NetFault: {
+      const auto& f = st.get<NetFaultArgs>();
+      segment_->set_fault(NetFault{f.loss_percent, f.delay, f.duplicate_percent}, f.duration.value_or(sc_.timeout));
+      break;
+    }
     case StepKind::PinSet:
       for (const auto& [pin, drive] : st.get<PinSetArgs>().pins) {
         const auto bp = board_pin(pin);
@@ -225,11 +322,13 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
     }
     case StepKind::ExpectNone: {
       const auto& n = st.get<ExpectNoneArgs>();
-      if (n.channel != ExpectNoneArgs::Channel::Serial) {
-        fail(st, st.loc.str() + ": expect.none on tcp/udp needs the virtual network, which this version does not have yet");
+      if (n.channel == ExpectNoneArgs::Channel::Serial) a.serial_mark = serial_->received().size();
+      else if (n.channel == ExpectNoneArgs::Channel::Tcp) a.serial_mark = hosts_->conn(conn_id(st, n.conn)).rx.size();
+      else if (!n.conn.empty()) a.serial_mark = hosts_->udp(sockets_.at(n.conn)).rx.size();
+      else {
+        fail(st, st.loc.str() + ": expect.none on udp:<peer>:<port> needs a socket bound with udp.bind; use udp:<socket>");
         return Start::Failed;
       }
-      a.serial_mark = serial_->received().size();
       a.until = now + n.during;
       break;
     }
@@ -381,20 +480,111 @@ bool Engine::poll(Active& a) {
       return false;
     }
     case StepKind::ExpectNone: {
-      const auto& rx = serial_->received();
-      for (std::size_t i = a.serial_mark; i < rx.size(); ++i) {
-        if (t0_ + rx[i].end < a.until) {
-          std::vector<std::uint8_t> seen;
-          for (std::size_t j = i; j < rx.size(); ++j) seen.push_back(rx[j].value);
-          finish(a, false, "expected silence on serial for " + format_duration(st.get<ExpectNoneArgs>().during) +
-                               ", seen " + hex_and_text(seen),
-                 t0_ + rx[i].end);
+      const auto& n = st.get<ExpectNoneArgs>();
+      if (n.channel == ExpectNoneArgs::Channel::Serial) {
+        const auto& rx = serial_->received();
+        for (std::size_t i = a.serial_mark; i < rx.size(); ++i) {
+          if (t0_ + rx[i].end < a.until) {
+            std::vector<std::uint8_t> seen;
+            for (std::size_t j = i; j < rx.size(); ++j) seen.push_back(rx[j].value);
+            finish(a, false, "expected silence on serial for " + format_duration(n.during) + ", seen " + hex_and_text(seen),
+                   t0_ + rx[i].end);
+            return true;
+          }
+        }
+      } else if (n.channel == ExpectNoneArgs::Channel::Tcp) {
+        const TcpConnInfo& c = hosts_->conn(conns_.at(n.conn));
+        if (c.rx.size() > a.serial_mark) {
+          std::vector<std::uint8_t> seen(c.rx.begin() + long(a.serial_mark), c.rx.end());
+          finish(a, false, "expected no data on tcp:" + n.conn + " for " + format_duration(n.during) + ", seen " + hex_and_text(seen), now);
+          return true;
+        }
+      } else {
+        const UdpSocketInfo& u = hosts_->udp(sockets_.at(n.conn));
+        if (u.rx.size() > a.serial_mark) {
+          finish(a, false, "expected no datagram on udp:" + n.conn + " for " + format_duration(n.during) + ", seen " +
+                               hex_and_text(u.rx[a.serial_mark].bytes), u.rx[a.serial_mark].at);
           return true;
         }
       }
       if (now < a.until) return false;
       finish(a, true, "", a.until);
       return true;
+    }
+    case StepKind::ExpectTcpAccept: {
+      const auto& e = st.get<ExpectTcpAcceptArgs>();
+      const int listener = listeners_.at(e.listener);
+      const auto& accepted = hosts_->accepted(listener);
+      std::size_t& taken = accepts_taken_[listener];
+      if (accepted.size() > taken) {
+        conns_[e.as] = accepted[taken++];
+        tcp_consumed_[e.as] = 0;
+        tcp_segments_consumed_[e.as] = 0;
+        finish(a, true, "the device connected to " + e.listener, now);
+        return true;
+      }
+      if (now >= a.until) {
+        finish(a, false, "the device did not connect to " + e.listener + " within " + format_duration(a.until - a.start), now);
+        return true;
+      }
+      return false;
+    }
+    case StepKind::ExpectTcpConnected:
+    case StepKind::ExpectTcpClosed:
+    case StepKind::ExpectTcpReset: {
+      const std::string& name = st.get<ConnArgs>().conn;
+      const TcpConnInfo& c = hosts_->conn(conn_id(st, name));
+      const bool met = st.kind == StepKind::ExpectTcpConnected ? c.state == TcpState::kConnected || c.connected_at != 0
+                       : st.kind == StepKind::ExpectTcpClosed  ? c.state == TcpState::kClosed || c.fin_received
+                                                               : c.state == TcpState::kReset;
+      if (met) {
+        finish(a, true, name + " " + tcp_state_name(c.state), now);
+        return true;
+      }
+      if (now >= a.until) {
+        finish(a, false, name + " is " + tcp_state_name(c.state) + " after " + format_duration(a.until - a.start), now);
+        return true;
+      }
+      return false;
+    }
+    case StepKind::ExpectTcp: {
+      if (check_expect_tcp(a)) return true;
+      if (now >= a.until) {
+        const std::string& name = st.get<ExpectTcpArgs>().conn;
+        const TcpConnInfo& c = hosts_->conn(conns_.at(name));
+        std::vector<std::uint8_t> seen(c.rx.begin() + long(tcp_consumed_[name]), c.rx.end());
+        finish(a, false, "expected " + hex_and_text(a.expected) + " on tcp:" + name + " within " +
+                             format_duration(a.until - a.start) + ", seen " + hex_and_text(seen),
+               now);
+        return true;
+      }
+      return false;
+    }
+    case StepKind::ExpectUdp: {
+      const auto& e = st.get<ExpectUdpArgs>();
+      const UdpSocketInfo& u = hosts_->udp(sockets_.at(e.on));
+      std::size_t& taken = udp_consumed_[e.on];
+      if (u.rx.size() > taken) {
+        const UdpDatagram& d = u.rx[taken++];
+        const std::vector<std::uint8_t> want = e.data.is_match() ? std::vector<std::uint8_t>{} : expand(e.data, expect_rng_);
+        const bool data_ok = e.data.is_match() ? std::regex_match(std::string(d.bytes.begin(), d.bytes.end()), *e.data.regex)
+                                               : d.bytes == want;
+        const bool port_ok = !e.from_port || d.src_port == *e.from_port;
+        const bool ip_ok = !e.from_ip || d.src_ip == *e.from_ip;
+        if (data_ok && port_ok && ip_ok) {
+          finish(a, true, "datagram from " + d.src_ip.str() + ":" + std::to_string(d.src_port), d.at);
+        } else {
+          finish(a, false, "expected " + e.data.describe() + (e.from_port ? " from port " + std::to_string(*e.from_port) : "") +
+                               ", got " + hex_and_text(d.bytes) + " from " + d.src_ip.str() + ":" + std::to_string(d.src_port),
+                 d.at);
+        }
+        return true;
+      }
+      if (now >= a.until) {
+        finish(a, false, "no datagram on " + e.on + " within " + format_duration(a.until - a.start), now);
+        return true;
+      }
+      return false;
     }
     case StepKind::ExpectPin: {
       const auto& p = st.get<ExpectPinArgs>();
@@ -477,6 +667,92 @@ Cycles Engine::wake_time(const Cursor& c) const {
   Cycles t = a.until;
   for (const auto& b : a.branches) t = std::min(t, wake_time(*b));
   return t;
+}
+
+int Engine::conn_id(const Step& st, const std::string& name) {
+  auto it = conns_.find(name);
+  if (it == conns_.end()) throw std::runtime_error(st.loc.str() + ": connection '" + name + "' was never opened");
+  return it->second;
+}
+
+// expect.tcp: the next bytes received on the connection (data), or the next TCP segments with
+// exactly these payloads, as the device cut them (segments).
+bool Engine::check_expect_tcp(Active& a) {
+  const Step& st = *a.step;
+  const auto& e = st.get<ExpectTcpArgs>();
+  const TcpConnInfo& c = hosts_->conn(conns_.at(e.conn));
+  if (!e.segments.empty()) {
+    std::size_t& next = tcp_segments_consumed_[e.conn];
+    const std::size_t have = c.segments.size() - next;
+    for (std::size_t i = 0; i < std::min(have, a.expected_segments.size()); ++i) {
+      if (c.segments[next + i].bytes != a.expected_segments[i]) {
+        finish(a, false, "segment " + std::to_string(i + 1) + " on tcp:" + e.conn + ": expected " +
+                             hex_and_text(a.expected_segments[i]) + ", seen " + hex_and_text(c.segments[next + i].bytes),
+               c.segments[next + i].at);
+        return true;
+      }
+    }
+    if (have < a.expected_segments.size()) return false;
+    const Cycles at = c.segments[next + a.expected_segments.size() - 1].at;
+    std::size_t bytes = 0;
+    for (const auto& sgm : a.expected_segments) bytes += sgm.size();
+    next += a.expected_segments.size();
+    tcp_consumed_[e.conn] += bytes;
+    finish(a, true, std::to_string(a.expected_segments.size()) + " segments as expected", at);
+    return true;
+  }
+  std::size_t& consumed = tcp_consumed_[e.conn];
+  const std::vector<std::uint8_t> seen(c.rx.begin() + long(consumed), c.rx.end());
+  auto arrival = [&](std::size_t byte_index) {  // when byte `byte_index` of the stream arrived
+    std::size_t total = 0;
+    for (const auto& sgm : c.segments) {
+      total += sgm.bytes.size();
+      if (total > byte_index) return sgm.at;
+    }
+    return board_->now();
+  };
+  if (e.data->is_match()) {
+    const std::string text(seen.begin(), seen.end());
+    for (std::size_t len = 1; len <= text.size(); ++len)
+      if (std::regex_match(text.begin(), text.begin() + long(len), *e.data->regex)) {
+        const Cycles at = arrival(consumed + len - 1);
+        consumed += len;
+        finish(a, true, "got " + e.data->describe(), at);
+        return true;
+      }
+    return false;
+  }
+  const auto& want = a.expected;
+  const std::size_t n = std::min(seen.size(), want.size());
+  if (!std::equal(want.begin(), want.begin() + long(n), seen.begin())) {
+    finish(a, false, "expected " + hex_and_text(want) + " on tcp:" + e.conn + ", seen " + hex_and_text(seen), board_->now());
+    return true;
+  }
+  if (seen.size() < want.size()) return false;
+  const Cycles at = arrival(consumed + want.size() - 1);
+  consumed += want.size();
+  finish(a, true, "got " + std::to_string(want.size()) + " bytes", at);
+  return true;
+}
+
+// The segment with the device's port and one port per peer; the device's cable is plugged.
+void Engine::setup_network() {
+  if (sc_.network.peers.empty() && !sc_.network.dhcp) return;
+  segment_ = std::make_unique<Segment>(board_->events(), sc_.seed);
+  board_->attach_ethernet(&segment_->device_port());
+  segment_->set_device_receiver([this](const std::vector<std::uint8_t>& f) { board_->ethernet_receive(f); });
+  hosts_ = std::make_unique<HostStack>(board_->events(), *segment_, sc_.seed);
+  for (const Peer& p : sc_.network.peers) hosts_->add_peer(p.name, p.ip, p.prefix, p.mac_given ? p.mac : derive_mac(p.name));
+  if (sc_.network.dhcp) {
+    DhcpServerConfig cfg;
+    cfg.peer = hosts_->add_peer("dhcp-server", Ipv4{0xC0A80001}, 24, derive_mac("dhcp-server"));
+    cfg.pool_start = Ipv4{0xC0A80064};
+    cfg.router = Ipv4{0xC0A80001};
+    cfg.dns = Ipv4{0xC0A80001};
+    dhcp_ = std::make_unique<DhcpServer>(board_->events(), *hosts_, cfg);
+  }
+  hosts_->set_on_activity([this] { board_->request_stop(); });
+  board_->set_link(true);
 }
 
 bool Engine::run_while(const std::function<bool()>& done, Cycles limit) {
@@ -575,6 +851,13 @@ ScenarioResult Engine::run() {
     return res_;
   }
 
+  try {
+    setup_network();
+  } catch (const std::exception& e) {
+    res_.status = RunStatus::Error;
+    res_.failure = e.what();
+    return res_;
+  }
   board_->on_reset([this](std::uint32_t) { ++reset_count_; });
   // The supply as a signal of its own (reports, VCD); a change also wakes the runner (power.cut).
   board_->on_power([this](bool on) {
@@ -649,6 +932,7 @@ ScenarioResult Engine::run() {
   if (!console_partial.empty()) res_.console.push_back({console_line_start, console_partial});
   res_.virtual_time = rel(board_->now());
   res_.serial = serial_->log();
+  if (segment_) res_.frames = segment_->pcap_frames();
   std::stable_sort(res_.serial.begin(), res_.serial.end(),
                    [](const SerialRecord& a, const SerialRecord& b) { return a.start < b.start; });
   if (failed_ && res_.status == RunStatus::Passed) res_.status = RunStatus::Failed;
@@ -660,7 +944,18 @@ ScenarioResult Engine::run() {
 
 ScenarioResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   Engine e(scenario, options);
-  return e.run();
+  try {
+    return e.run();
+  } catch (const std::exception& ex) {
+    // Whatever goes wrong in the harness ends this scenario with an error, never the run.
+    ScenarioResult r;
+    r.name = scenario.name;
+    r.file = scenario.file;
+    r.title = scenario.title;
+    r.status = RunStatus::Error;
+    r.failure = std::string("k7sim: ") + ex.what();
+    return r;
+  }
 }
 
 }  // namespace k7sim

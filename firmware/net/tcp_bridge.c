@@ -188,6 +188,9 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     tcp_recv(pcb, on_recv);
     tcp_err(pcb, on_error);
     ip_set_option(pcb, SOF_KEEPALIVE);
+    /* Serial data is framed by the K7 packing rule (idle time / length), not by Nagle: a packet
+     * that is ready leaves at once instead of waiting for the peer's delayed ACK. */
+    tcp_nagle_disable(pcb);
     console_log("tcp: client %s connected (%u/%u)", c->name, client_count, max_clients);
     return ERR_OK;
 }
