@@ -932,7 +932,11 @@ ScenarioResult Engine::run() {
   if (!console_partial.empty()) res_.console.push_back({console_line_start, console_partial});
   res_.virtual_time = rel(board_->now());
   res_.serial = serial_->log();
-  if (segment_) res_.frames = segment_->pcap_frames();
+  if (segment_) {
+    // Like every record of the result, frames are timed from t=0 (setup traffic at 0).
+    res_.frames = segment_->pcap_frames();
+    for (PcapFrame& f : res_.frames) f.tick = f.tick > t0_ ? f.tick - t0_ : 0;
+  }
   std::stable_sort(res_.serial.begin(), res_.serial.end(),
                    [](const SerialRecord& a, const SerialRecord& b) { return a.start < b.start; });
   if (failed_ && res_.status == RunStatus::Passed) res_.status = RunStatus::Failed;

@@ -27,8 +27,8 @@ std::string timeline_svg(const ScenarioResult& r) {
   const double width = 1100, left = 90, right = 20, lane_h = 26;
   const double span_us = std::max(1.0, ticks_to_us(r.virtual_time));
   auto x = [&](Cycles t) { return left + (width - left - right) * (ticks_to_us(t) / span_us); };
-  const char* lanes[] = {"host>dev", "dev>host", "rst", "reload", "cts", "rts", "power"};
-  const int n_lanes = 7;
+  const char* lanes[] = {"host>dev", "dev>host", "rst", "reload", "cts", "rts", "power", "ethernet"};
+  const int n_lanes = 8;
   const double height = 30 + lane_h * n_lanes + 30;
   std::ostringstream s;
   s << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='" << height << "' class='tl'>";
@@ -71,6 +71,20 @@ std::string timeline_svg(const ScenarioResult& r) {
       path += " H" + fmt("%.2f", width - right);
       s << "<path d='" << path << "' class='pin'/>";
     }
+  }
+  // Ethernet frames on the segment (100 Mb/s wire time), with a summary as the tooltip.
+  for (const PcapFrame& fr : r.frames) {
+    const double y = 20 + 7 * lane_h + 4;
+    const Cycles wire = Cycles((8 + std::max<std::size_t>(fr.bytes.size(), 60) + 4) * 8 * 120 / 100);
+    const double x0 = x(fr.tick), w = std::max(1.0, x(fr.tick + wire) - x0);
+    std::string what = "frame";
+    if (fr.bytes.size() >= 14) {
+      const unsigned type = (fr.bytes[12] << 8) | fr.bytes[13];
+      what = type == 0x0806 ? "ARP" : type == 0x0800 ? "IPv4" : "EtherType " + std::to_string(type);
+      if (type == 0x0800 && fr.bytes.size() >= 34) what += fr.bytes[23] == 6 ? " TCP" : fr.bytes[23] == 17 ? " UDP" : fr.bytes[23] == 1 ? " ICMP" : "";
+    }
+    s << "<rect x='" << fmt("%.2f", x0) << "' y='" << y << "' width='" << fmt("%.2f", w) << "' height='16' class='eth'><title>"
+      << fmt("%.3f us ", ticks_to_us(fr.tick)) << what << ", " << fr.bytes.size() << " bytes</title></rect>";
   }
   for (const auto& [name, t] : r.marks) {
     const double mx = x(t);
@@ -150,7 +164,7 @@ void write_html(const RunSummary& run, const std::string& path) {
        "th{background:#f2f2f2}.PASS{color:#0a7a2f;font-weight:bold}.FAIL,.ERROR{color:#b00020;font-weight:bold}"
        "pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}"
        ".tl{border:1px solid #ddd;background:#fff}.lane{font:12px monospace;fill:#444}.grid{stroke:#eee}"
-       ".tx{fill:#4a90d9}.rx{fill:#e39b2d}.err{fill:#d0021b}.byte{font:10px monospace;fill:#fff}"
+       ".tx{fill:#4a90d9}.rx{fill:#e39b2d}.eth{fill:#2e9e6b}.err{fill:#d0021b}.byte{font:10px monospace;fill:#fff}"
        ".pin{fill:none;stroke:#333;stroke-width:1.2}.mark{stroke:#7b3fb5;stroke-dasharray:3,3}"
        ".markt{font:11px sans-serif;fill:#7b3fb5}.axis{font:10px sans-serif;fill:#777}"
        "section{margin:28px 0;border-top:1px solid #ddd;padding-top:8px}"
