@@ -3,6 +3,9 @@
 //   cpu_mips_raw        the same kernel on bare Unicorn with no hooks (the physical limit here)
 //   cpu_overhead_ratio  cpu_mips / cpu_mips_raw
 //   idle_rtf            virtual seconds per wall second, firmware asleep in WFI with a 1 ms SysTick
+//   net_rtf             virtual seconds per wall second while a TCP peer streams into the reference
+//                       firmware's TCP server (which forwards to the 115200 baud serial port)
+//   net_stream_mbps     the rate the firmware accepts that stream at (bounded by the serial side)
 #include <unicorn/unicorn.h>
 
 #include <algorithm>
@@ -14,6 +17,8 @@
 
 #include "emulator/cpu/cortex_m4.h"
 #include "emulator/cpu/elf_image.h"
+#include "harness/net/host_stack.h"
+#include "harness/net/segment.h"
 #include "peripherals/board.h"
 
 using namespace k7sim;
@@ -91,6 +96,38 @@ double idle_rtf() {
   return ticks_to_seconds(board.now()) / seconds_since(t);
 }
 
+struct NetRun {
+  double rtf = 0, mbps = 0;
+};
+
+NetRun net_stream() {
+  Board::Config config;
+  config.firmware_elf = K7SIM_FIRMWARE_ELF;
+  Board board(config);
+  Segment segment(board.events(), 1);
+  board.attach_ethernet(&segment.device_port());
+  segment.set_device_receiver([&](const std::vector<std::uint8_t>& f) { board.ethernet_receive(f); });
+  HostStack hosts(board.events(), segment, 1);
+  const int pc = hosts.add_peer("pc", Ipv4{0xC0A800C9}, 24, derive_mac("pc"));
+  board.set_link(true);
+  board.power_on();
+  board.run_until(ticks_from_ms(100));
+  const int conn = hosts.tcp_connect(pc, Ipv4{0xC0A80007}, 23);
+  board.run_until(ticks_from_ms(150));
+  hosts.tcp_send(conn, std::vector<std::uint8_t>(1u << 20, 'x'));
+  board.run_until(ticks_from_ms(1150));  // past slow start: the steady state is what is measured
+  const Cycles start = board.now();
+  const std::size_t acked_before = hosts.conn(conn).bytes_acked;
+  const Cycles span = ticks_from_ms(10'000);
+  const auto t = Clock::now();
+  board.run_until(start + span);
+  NetRun r;
+  r.rtf = ticks_to_seconds(span) / seconds_since(t);
+  r.mbps = double(hosts.conn(conn).bytes_acked - acked_before) * 8 / ticks_to_seconds(span) / 1e6;
+  if (board.fault()) std::fprintf(stderr, "bench: %s\n", board.fault()->text().c_str());
+  return r;
+}
+
 }  // namespace
 
 int main() {
@@ -113,5 +150,8 @@ int main() {
   double idle = 0;
   for (int i = 0; i < 3; ++i) idle = std::max(idle, idle_rtf());
   std::printf("idle_rtf: %.0f\n", idle);
+  const NetRun net = net_stream();
+  std::printf("net_rtf: %.1f\n", net.rtf);
+  std::printf("net_stream_mbps: %.3f\n", net.mbps);
   return 0;
 }
