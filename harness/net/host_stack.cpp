@@ -194,6 +194,27 @@ struct HostStack::Impl {
     tcp_poll(pcb, poll_cb, 2);
   }
 
+  // A TCP pcb bound to the peer's address and netif (so its traffic leaves through that peer);
+  // nullptr with *error set when the peer is unknown, lwIP is out of pcbs or the port is taken.
+  tcp_pcb* bound_pcb(int peer, std::uint16_t port, const char* port_taken, std::string* error) {
+    auto fail = [&](const char* why) -> tcp_pcb* {
+      if (error) *error = why;
+      return nullptr;
+    };
+    if (peer < 0 || static_cast<std::size_t>(peer) >= peers.size()) return fail("unknown peer");
+    Peer& p = *peers[static_cast<std::size_t>(peer)];
+    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    if (!pcb) return fail("lwIP: out of TCP pcbs");
+    ip_set_option(pcb, SOF_REUSEADDR);
+    tcp_bind_netif(pcb, &p.nif);
+    ip_addr_t lip = to_lwip(p.ip);
+    if (tcp_bind(pcb, &lip, port) != ERR_OK) {
+      tcp_abort(pcb);
+      return fail(port_taken);
+    }
+    return pcb;
+  }
+
   int new_conn(int peer) {
     auto info = std::make_unique<TcpConnInfo>();
     info->peer = peer;
@@ -453,21 +474,8 @@ int HostStack::find_peer(const std::string& name) const {
 
 int HostStack::tcp_connect(int peer, Ipv4 dst_ip, std::uint16_t dst_port, std::uint16_t local_port,
                            std::string* error) {
-  auto fail = [&](const char* why) {
-    if (error) *error = why;
-    return -1;
-  };
-  if (peer < 0 || static_cast<std::size_t>(peer) >= impl_->peers.size()) return fail("unknown peer");
-  Impl::Peer& p = *impl_->peers[static_cast<std::size_t>(peer)];
-  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-  if (!pcb) return fail("lwIP: out of TCP pcbs");
-  ip_set_option(pcb, SOF_REUSEADDR);
-  tcp_bind_netif(pcb, &p.nif);
-  ip_addr_t lip = to_lwip(p.ip);
-  if (tcp_bind(pcb, &lip, local_port) != ERR_OK) {
-    tcp_abort(pcb);
-    return fail("local port in use");
-  }
+  tcp_pcb* pcb = impl_->bound_pcb(peer, local_port, "local port in use", error);
+  if (!pcb) return -1;
   const int id = impl_->new_conn(peer);
   TcpConnInfo& c = *conns_[static_cast<std::size_t>(id)];
   c.local_port = pcb->local_port;
@@ -488,25 +496,13 @@ int HostStack::tcp_connect(int peer, Ipv4 dst_ip, std::uint16_t dst_port, std::u
 }
 
 int HostStack::tcp_listen(int peer, std::uint16_t port, std::string* error) {
-  auto fail = [&](const char* why) {
-    if (error) *error = why;
-    return -1;
-  };
-  if (peer < 0 || static_cast<std::size_t>(peer) >= impl_->peers.size()) return fail("unknown peer");
-  Impl::Peer& p = *impl_->peers[static_cast<std::size_t>(peer)];
-  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-  if (!pcb) return fail("lwIP: out of TCP pcbs");
-  ip_set_option(pcb, SOF_REUSEADDR);
-  tcp_bind_netif(pcb, &p.nif);
-  ip_addr_t lip = to_lwip(p.ip);
-  if (tcp_bind(pcb, &lip, port) != ERR_OK) {
-    tcp_abort(pcb);
-    return fail("port in use");
-  }
+  tcp_pcb* pcb = impl_->bound_pcb(peer, port, "port in use", error);
+  if (!pcb) return -1;
   tcp_pcb* lpcb = tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG);
   if (!lpcb) {
     tcp_abort(pcb);
-    return fail("lwIP: tcp_listen failed");
+    if (error) *error = "lwIP: tcp_listen failed";
+    return -1;
   }
   const int lid = static_cast<int>(impl_->listen_pcb.size());
   impl_->listen_pcb.push_back(lpcb);
