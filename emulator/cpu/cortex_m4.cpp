@@ -513,8 +513,10 @@ const BlockInfo* CortexM4::analyse_new_block(std::uint32_t addr, std::uint32_t s
 // Something may need attention before this block runs: due events, the deadline, a stop
 // request, a pending interrupt.
 void CortexM4::slow_path(std::uint32_t block_address) {
-  events_.advance_to(t_);
+  // Due events run at their own ticks (run_until moves the clock event by event, then to t_);
+  // advancing the clock first would run them late, with now() already at the CPU's time.
   if (t_ >= events_.peek_time()) events_.run_until(t_);
+  else events_.advance_to(t_);
   if (fault_) return;
   if (stop_ || t_ >= deadline_) {
     uc_emu_stop(uc_);

@@ -73,12 +73,10 @@ TEST(UartOnBoard, RxTriggerLevelInterrupt) {
   EXPECT_GE(g.u32("rx_irqs"), 1u);
 }
 
-// The module UART as the RTL on the board (Board::Config::module_uart_rtl): the echo guest must
-// behave exactly as with the C++ model. Known defect, kept as a reproduction for issue #7: the
-// echo written from the receive-timeout handler is never transmitted by the RTL wrapper, although
-// the same register sequence on the wrapper alone is (fast-forward wake-up after a short idle is
-// the suspect). Enable once fixed.
-TEST(UartOnBoard, DISABLED_RtlUartEchoesLikeTheModel) {
+// The module UART as the RTL on the board (Board::Config::module_uart_rtl): the echo guest behaves
+// exactly as with the C++ model, to the tick. (This found a core bug: the CPU's slow path moved the
+// clock to its own time before running due events, so they ran a few ticks late.)
+TEST(UartOnBoard, RtlUartEchoesLikeTheModel) {
   Board::Config config = k7sim::test::GuestBoard::config("uart1_byte");
   config.module_uart_rtl = true;
   Board board(config);
@@ -91,4 +89,31 @@ TEST(UartOnBoard, DISABLED_RtlUartEchoesLikeTheModel) {
   board.run_until(board.now() + ticks_from_ms(2));
   ASSERT_EQ(tx.size(), 2u);
   EXPECT_EQ(tx[1].data, 'K');
+
+  // The same run on the C++ model gives the same frames at the same ticks.
+  Board::Config model_config = k7sim::test::GuestBoard::config("uart1_byte");
+  Board model(model_config);
+  std::vector<SerialFrame> model_tx;
+  model.on_module_tx([&](const SerialFrame& f) { model_tx.push_back(f); });
+  model.power_on();
+  model.run_until(ticks_from_ms(2));
+  const SerialFrame again = host_frame(model.now(), 'K');
+  model.events().schedule_at(again.start, [&] { model.module_rx(again); });
+  model.run_until(model.now() + ticks_from_ms(2));
+  ASSERT_EQ(model_tx.size(), 2u);
+  EXPECT_EQ(model_tx[0].start, tx[0].start);
+  EXPECT_EQ(model_tx[1].start, tx[1].start);
+}
+
+// Events run at their own tick even when the CPU notices them a few cycles late: a device event's
+// now() is the time it was scheduled for (EventQueue contract), never the CPU's later time.
+TEST(UartOnBoard, EventsRunAtTheirOwnTick) {
+  k7sim::test::GuestBoard g("systick_wfi");
+  g.run_us(1000);
+  std::vector<std::pair<Cycles, Cycles>> seen;  // (scheduled, now() when it ran)
+  for (Cycles at = g.board.now() + 1000; at < g.board.now() + 200'000; at += 7919)
+    g.board.events().schedule_at(at, [&g, &seen, at] { seen.push_back({at, g.board.now()}); });
+  g.run_us(3000);
+  ASSERT_GT(seen.size(), 20u);
+  for (const auto& [at, now] : seen) EXPECT_EQ(now, at);
 }
