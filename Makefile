@@ -20,14 +20,18 @@ build: configure
 	@echo "[build] compiling host code and firmware ($(JOBS) jobs)"
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# run and bench build only what they use (k7sim and the firmware, the benchmark); test builds all.
+run: configure
+	@echo "[build] compiling k7sim and the reference firmware ($(JOBS) jobs)"
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target k7sim
 	@rm -rf $(REPORT_DIR) && mkdir -p $(REPORT_DIR)
 	@./$(BUILD_DIR)/k7sim run scenarios --report-dir $(REPORT_DIR)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-bench: build
+bench: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target k7sim_bench
 	@./$(BUILD_DIR)/k7sim_bench
 
 clean:
