@@ -26,16 +26,44 @@ static void enter_at(struct k7_app *app)
     k7_at_reset(&app->at);
 }
 
-/* Data the escape detector let through, and what it asks for. */
-static void apply_escape_out(struct k7_app *app, const struct k7_esc_out *out)
+/* One byte of user data, ended at t_us: into the buffer and the packer. */
+static void put_data(struct k7_app *app, uint8_t byte, uint64_t t_us)
 {
-    if (out->len > 0) {
-        uint32_t dropped_before = app->prebuf.dropped;
-        k7_prebuf_put_all(&app->prebuf, out->data, out->len);
-        if (app->prebuf.dropped != dropped_before && !app->prebuf_overflowing) {
+    uint32_t dropped_before = app->prebuf.dropped;
+    k7_prebuf_put(&app->prebuf, byte);
+    if (app->prebuf.dropped != dropped_before) {
+        k7_packer_discard(&app->packer, app->prebuf.dropped - dropped_before);
+        if (!app->prebuf_overflowing) {
             app->prebuf_overflowing = true;
             console_log("pre-connection buffer full (%u bytes): dropping the oldest bytes", K7_PREBUF_SIZE);
         }
+    }
+    k7_packer_feed(&app->packer, t_us);
+}
+
+/* "+" bytes the escape detector holds, and when the newest of them ended: if it releases them, they
+ * are data of that time (they come first in its output). */
+struct held_plus {
+    uint8_t count;
+    uint64_t t_us;
+};
+
+static struct held_plus held_plus(const struct k7_escape *e)
+{
+    struct held_plus h = {0, 0};
+    if (e->state == K7_ESC_PLUS1 || e->state == K7_ESC_PLUS2) {
+        h.count = e->held;
+        h.t_us = e->last_plus_us;
+    }
+    return h;
+}
+
+/* Data the escape detector let through, and what it asks for. Released "+" bytes carry the time of
+ * the held "+"; any other byte is the one just received (t_us). */
+static void apply_escape_out(struct k7_app *app, const struct k7_esc_out *out, struct held_plus held, uint64_t t_us)
+{
+    for (uint8_t i = 0; i < out->len; i++) {
+        put_data(app, out->data[i], i < held.count ? held.t_us : t_us);
     }
     switch (out->event) {
     case K7_ESC_EVENT_SEND_A:
@@ -65,8 +93,9 @@ static void transparent_byte(struct k7_app *app, const struct uart_rx_byte *rx)
         }
     }
     struct k7_esc_out out;
+    struct held_plus held = held_plus(&app->escape);
     k7_escape_feed(&app->escape, rx->data, rx->t_us, systime_us(), &out);
-    apply_escape_out(app, &out);
+    apply_escape_out(app, &out, held, rx->t_us);
 }
 
 static void at_byte(struct k7_app *app, const struct uart_rx_byte *rx)
@@ -116,6 +145,8 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
     app->guard_us = k7_pack_time_us(&settings->serial);
     k7_escape_init(&app->escape, app->guard_us, uart_byte_time_ns(port),
                    (uart_rx_timeout_ns(port) + 999u) / 1000u + K7_LOOP_SLACK_US);
+    k7_packer_init(&app->packer, app->guard_us, k7_pack_length(&settings->serial), uart_byte_time_ns(port),
+                   uart_rx_timeout_ns(port));
     k7_at_init(&app->at, k7_at_commands, k7_at_command_count, settings, version, port_write, port);
     enter_transparent(app);
 
@@ -125,6 +156,9 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
                 parity_names[settings->serial.parity], settings->serial.stop_bits,
                 settings->serial.flow == K7_FLOW_HW ? "RTS/CTS" : settings->serial.flow == K7_FLOW_XONXOFF ? "XON/XOFF" : "none (RS485 on RTS)",
                 (unsigned long)app->guard_us, (unsigned long)k7_pack_length(&settings->serial));
+    console_log("packing: T %lu us, L %lu bytes, a packet closes %lu us after its last byte when idle",
+                (unsigned long)app->packer.time_us, (unsigned long)app->packer.length,
+                (unsigned long)(app->packer.time_us + app->packer.close_wait_us));
     console_log("mode: transparent (data kept in the %u-byte pre-connection buffer until a client connects)",
                 K7_PREBUF_SIZE);
     return ok;
@@ -143,9 +177,13 @@ void k7_app_poll(struct k7_app *app)
 
     if (app->mode == K7_MODE_TRANSPARENT && k7_escape_busy(&app->escape)) {
         struct k7_esc_out out;
+        struct held_plus held = held_plus(&app->escape);
         k7_escape_poll(&app->escape, systime_us(), &out);
-        apply_escape_out(app, &out);
+        apply_escape_out(app, &out, held, held.t_us);
     }
+
+    /* Close the open packet once the line has been idle for T (judged from the bytes' timestamps). */
+    k7_packer_poll(&app->packer, systime_us());
 
     if (app->restart_pending && uart_tx_idle(app->port)) {
         cpu_system_reset();
@@ -154,5 +192,19 @@ void k7_app_poll(struct k7_app *app)
 
 bool k7_app_has_work(const struct k7_app *app)
 {
-    return uart_rx_available(app->port) || (app->restart_pending && uart_tx_idle(app->port));
+    if (uart_rx_available(app->port) || (app->restart_pending && uart_tx_idle(app->port))) {
+        return true;
+    }
+    /* An open packet closes at its deadline. The 1 ms SysTick wakes the loop anyway; only when the
+     * deadline comes before the next tick does the loop stay awake (at most one tick) to close the
+     * packet on time. Ticks fall on whole milliseconds of systime. */
+    uint64_t at;
+    if (k7_packer_deadline(&app->packer, &at)) {
+        uint64_t now = systime_us();
+        uint64_t next_tick = now - now % 1000u + 1000u;
+        if (at < next_tick) {
+            return true;
+        }
+    }
+    return false;
 }

@@ -3,7 +3,8 @@
  *
  * Transparent mode: every received byte goes through the "+++" detector; what it releases is user
  * data. User data is held in the pre-connection buffer (the 2 KB buffer the module keeps until a
- * connection exists); the network side (net/tcp_bridge.c) takes it from there to the TCP clients.
+ * connection exists), cut into packets by the packer (packer.h); the network side (net/tcp_bridge.c)
+ * takes it from there to the TCP clients, one closed packet at a time.
  * AT mode: bytes go to the AT interpreter; AT+ENTM returns to transparent mode.
  */
 #ifndef K7_APP_K7_H
@@ -15,6 +16,7 @@
 #include "../board/uart.h"
 #include "at.h"
 #include "escape.h"
+#include "packer.h"
 #include "prebuf.h"
 #include "settings.h"
 
@@ -27,6 +29,7 @@ struct k7_app {
     struct k7_escape escape;
     struct k7_at at;
     struct k7_prebuf prebuf;
+    struct k7_packer packer;  /* packet boundaries of the data in prebuf (packing rule) */
 
     uint32_t frame_us;
     uint32_t guard_us;        /* T1 = effective pack time */

@@ -3,13 +3,15 @@
  *
  * Init order: board (clock, time base, pins, console) -> banner on the console -> settings (factory
  * defaults; persistence comes later) -> application (opens the module's serial port) -> network
- * (EMAC/PHY, lwIP, TCP server bridging to the serial port). The module's
+ * (EMAC/PHY, lwIP, TCP server bridging to the serial port, packet by packet as the packer in
+ * k7.c closes them). The module's
  * TXD stays silent throughout: everything said at boot goes to the console UART.
  */
 #include "../board/board.h"
 #include "../board/console.h"
 #include "../board/cpu.h"
 #include "../net/net.h"
+#include "../net/tcp_bridge.h"
 #include "k7.h"
 #include "settings.h"
 
@@ -47,13 +49,15 @@ int main(void)
         .serial_data = &app.prebuf,
         .serial_open = serial_open_for_network,
     };
+    tcp_bridge_set_packer(&app.packer); /* serial data leaves packet by packet (packing rule) */
     net_init(&net);
 
     for (;;) {
         k7_app_poll(&app);
         net_poll();
 
-        /* Sleep until the next interrupt (a received byte, the 1 ms tick, UART TX). Masking first and
+        /* Sleep until the next interrupt (a received byte, the 1 ms tick, UART TX). k7_app_has_work()
+         * keeps the loop awake when an open packet must close before the next tick. Masking first and
          * checking for work under the mask closes the race with an interrupt that lands between the
          * check and the WFI: a pending interrupt ends WFI even while PRIMASK is set. */
         irq_disable();

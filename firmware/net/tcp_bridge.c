@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "../app/packer.h"
 #include "../board/console.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/tcp.h"
@@ -24,6 +25,7 @@ static bool kick_oldest;
 static struct tcp_pcb *listener;
 static struct uart_dev *uart;
 static struct k7_prebuf *serial_data;
+static struct k7_packer *packer;
 static bool (*serial_open)(void);
 
 static void client_free(struct bridge_client *c)
@@ -236,7 +238,14 @@ void tcp_bridge_init(const struct k7_settings *s, struct uart_dev *port, struct 
                 kick_oldest ? " (KICK)" : "");
 }
 
-/* Room every client has for new data: the serial data goes to all of them alike. */
+void tcp_bridge_set_packer(struct k7_packer *p)
+{
+    packer = p;
+}
+
+/* Room every client has for new data: the serial data goes to all of them alike. A packet is only
+ * handed to lwIP when no client still has unsent data queued: lwIP would append it to the last
+ * unsent segment, and two packets would leave as one segment. */
 static uint32_t common_send_room(void)
 {
     uint32_t room = 0xFFFFFFFFu;
@@ -246,7 +255,7 @@ static uint32_t common_send_room(void)
             continue;
         }
         uint32_t r = tcp_sndbuf(pcb);
-        if (tcp_sndqueuelen(pcb) + 2u >= TCP_SND_QUEUELEN) {
+        if (tcp_sndqueuelen(pcb) + 2u >= TCP_SND_QUEUELEN || (packer && pcb->unsent != NULL)) {
             r = 0;
         }
         if (r < room) {
@@ -254,6 +263,13 @@ static uint32_t common_send_room(void)
         }
     }
     return room;
+}
+
+/* Serial bytes that may go now: the oldest closed packet (never more than the pack length), or,
+ * without a packer, everything buffered. */
+static uint32_t serial_ready(void)
+{
+    return packer ? k7_packer_ready(packer) : k7_prebuf_count(serial_data);
 }
 
 void tcp_bridge_poll(void)
@@ -267,12 +283,12 @@ void tcp_bridge_poll(void)
             drain_to_uart(&clients[i]);
         }
     }
-    /* Serial -> network: the oldest waiting bytes, in chunks of at most one segment. */
+    /* Serial -> network: packet by packet, each written and pushed out on its own (Nagle is off), in
+     * chunks of at most one segment. */
     static uint8_t chunk[TCP_MSS];
-    bool sent = false;
-    while (client_count > 0 && k7_prebuf_count(serial_data) > 0) {
+    uint32_t n;
+    while (client_count > 0 && (n = serial_ready()) > 0) {
         uint32_t room = common_send_room();
-        uint32_t n = k7_prebuf_count(serial_data);
         if (n > room) {
             n = room;
         }
@@ -283,14 +299,18 @@ void tcp_bridge_poll(void)
             break;
         }
         n = (uint32_t)k7_prebuf_take(serial_data, chunk, n);
+        if (packer) {
+            if (n == 0) {
+                k7_packer_clear(packer); /* counts out of step with the buffer: start afresh */
+                break;
+            }
+            k7_packer_take(packer, n);
+        }
         for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
             if (clients[i].pcb) {
                 tcp_write(clients[i].pcb, chunk, (u16_t)n, TCP_WRITE_FLAG_COPY);
             }
         }
-        sent = true;
-    }
-    if (sent) {
         for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
             if (clients[i].pcb) {
                 tcp_output(clients[i].pcb);
@@ -301,7 +321,7 @@ void tcp_bridge_poll(void)
 
 bool tcp_bridge_has_work(void)
 {
-    return client_count > 0 && k7_prebuf_count(serial_data) > 0 && common_send_room() > 0;
+    return client_count > 0 && serial_ready() > 0 && common_send_room() > 0;
 }
 
 unsigned tcp_bridge_clients(void)

@@ -19,6 +19,11 @@
 void tcp_bridge_init(const struct k7_settings *s, struct uart_dev *port, struct k7_prebuf *serial_data,
                      bool (*serial_open)(void));
 
+/* Packet boundaries of the serial data (k7.c's packer): serial data then goes to the clients one
+ * closed packet at a time, each packet in its own segment(s). Without it, whatever is buffered goes. */
+struct k7_packer;
+void tcp_bridge_set_packer(struct k7_packer *packer);
+
 /* Move data both ways. Call from the main loop (lwIP context). */
 void tcp_bridge_poll(void);
 
