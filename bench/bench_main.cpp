@@ -6,10 +6,14 @@
 //   net_rtf             virtual seconds per wall second while a TCP peer streams into the reference
 //                       firmware's TCP server (which forwards to the 115200 baud serial port)
 //   net_stream_mbps     the rate the firmware accepts that stream at (bounded by the serial side)
+//   rtl_uart_rtf_115200 virtual seconds per wall second of a continuous full-duplex stream through
+//   rtl_uart_rtf_1m     the UART RTL under Verilator (a polling driver keeps both FIFOs busy)
+//   uart_model_rtf_*    the same stream through the C++ UART model, for comparison
 #include <unicorn/unicorn.h>
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -19,6 +23,10 @@
 #include "emulator/cpu/elf_image.h"
 #include "harness/net/host_stack.h"
 #include "harness/net/segment.h"
+#include "peripherals/uart.h"
+#ifdef K7SIM_HAVE_UART_RTL
+#include "peripherals/rtl/uart_rtl.h"
+#endif
 #include "peripherals/board.h"
 
 using namespace k7sim;
@@ -128,6 +136,43 @@ NetRun net_stream() {
   return r;
 }
 
+// A full-duplex stream at `baud` from a 120 MHz UART clock for `span` of virtual time: the host
+// sends back to back, a driver polls every 4 character times, drains RX and refills TX.
+template <class Uart>
+double uart_stream_rtf(std::uint32_t baud, Cycles span) {
+  EventQueue ev;
+  Uart uart("UART1", ev);
+  uart.set_sysclk_hz(120'000'000);
+  const double brd = 120e6 / (16.0 * baud);
+  const auto ibrd = static_cast<std::uint32_t>(brd);
+  const auto fbrd = static_cast<std::uint32_t>((brd - ibrd) * 64 + 0.5);
+  uart.write(0x024, ibrd, 4);
+  uart.write(0x028, fbrd, 4);
+  uart.write(0x02C, (3u << 5) | (1u << 4), 4);  // 8 bits, FIFOs on
+  uart.write(0x030, 0x301, 4);                   // UARTEN, TXE, RXE
+  const double bit = 120e6 / baud;
+  const Cycles frame = static_cast<Cycles>(10 * bit) + 1;
+  std::uint64_t sent = 0;
+  std::function<void()> host = [&] {
+    SerialFrame f;
+    f.start = ev.now();
+    f.bit_ticks = bit;
+    f.data = std::uint8_t(sent++);
+    uart.receive(f);
+    ev.schedule_at(ev.now() + frame, host);
+  };
+  std::function<void()> driver = [&] {
+    while (!(uart.read(0x018, 4) & (1u << 4))) uart.read(0x000, 4);        // drain RX
+    while (!(uart.read(0x018, 4) & (1u << 5))) uart.write(0x000, 0x5A, 4);  // fill TX
+    ev.schedule_at(ev.now() + 4 * frame, driver);
+  };
+  ev.schedule_at(100, host);
+  ev.schedule_at(100, driver);
+  const auto t = Clock::now();
+  ev.run_until(span);
+  return ticks_to_seconds(span) / seconds_since(t);
+}
+
 }  // namespace
 
 int main() {
@@ -153,5 +198,11 @@ int main() {
   const NetRun net = net_stream();
   std::printf("net_rtf: %.1f\n", net.rtf);
   std::printf("net_stream_mbps: %.3f\n", net.mbps);
+#ifdef K7SIM_HAVE_UART_RTL
+  std::printf("rtl_uart_rtf_115200: %.2f\n", uart_stream_rtf<UartRtl>(115200, ticks_from_ms(2000)));
+  std::printf("rtl_uart_rtf_1m: %.3f\n", uart_stream_rtf<UartRtl>(1'000'000, ticks_from_ms(200)));
+#endif
+  std::printf("uart_model_rtf_115200: %.1f\n", uart_stream_rtf<UartModel>(115200, ticks_from_ms(2000)));
+  std::printf("uart_model_rtf_1m: %.2f\n", uart_stream_rtf<UartModel>(1'000'000, ticks_from_ms(200)));
   return 0;
 }
