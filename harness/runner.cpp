@@ -831,13 +831,6 @@ ScenarioResult Engine::run() {
 
   std::string fw = sc_.device.firmware_path.empty() ? opts_.default_firmware : sc_.device.firmware_path;
   if (!opts_.firmware_override.empty()) fw = opts_.firmware_override;
-  if (sc_.serial.model == SerialModel::Rtl) {
-    // The RTL runs on the board (tests UartOnBoard.RtlUart*), but longer exchanges with the
-    // reference firmware still lose characters (issue #7): not offered to scenarios yet.
-    res_.status = RunStatus::Error;
-    res_.failure = sc_.loc.str() + ": serial: {model: rtl} is not available yet (issue #7: the RTL line still loses characters in longer exchanges)";
-    return res_;
-  }
   try {
     Board::Config config;
     config.firmware_elf = fw;

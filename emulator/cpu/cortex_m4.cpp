@@ -452,7 +452,9 @@ CortexM4::Exit CortexM4::run(Cycles deadline) {
   running_ = false;
   charge(pending_cycles_);
   pending_cycles_ = 0;
-  events_.advance_to(t_);
+  // Events that fell due while the last block ran still run at their own ticks.
+  if (t_ >= events_.peek_time()) events_.run_until(t_);
+  else events_.advance_to(t_);
   if (err != UC_ERR_OK) fault_from_error(err);
   if (fault_) return Exit::Fault;
   // Unicorn returns on its own only after WFI, WFE or YIELD (the `until` address never runs); the
