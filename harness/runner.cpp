@@ -95,6 +95,13 @@ class Engine {
 
   // Serial expectations.
   bool check_expect_serial(Active& a);
+  // Values of the module's characters received from index `from` on.
+  std::vector<std::uint8_t> serial_bytes_since(std::size_t from) const {
+    std::vector<std::uint8_t> out;
+    const auto& rx = serial_->received();
+    for (std::size_t i = from; i < rx.size(); ++i) out.push_back(rx[i].value);
+    return out;
+  }
   // setup: the configuration a user would type before t=0. Returns "" or what went wrong.
   std::string run_setup();
   // Run until `done()` holds or `limit` passes; false on timeout or a firmware fault.
@@ -130,11 +137,10 @@ class Engine {
     Cycles start = 0;       // absolute
     Cycles until = kNever;  // absolute: a wait's end, a send's end, an expectation's deadline
     int phase = 0;
-    std::size_t serial_mark = 0;
+    std::size_t count_at_start = 0;  // bytes/datagrams received or power cuts done when the step began
     std::vector<std::uint8_t> expected;
     std::vector<std::vector<std::uint8_t>> expected_segments;
     std::vector<std::unique_ptr<Cursor>> branches;
-    bool started = false;
   };
   std::map<const Cursor*, Active> active_;
 };
@@ -200,7 +206,7 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
     case StepKind::PowerCut:
       board_->cut_power_during_flash_op(st.get<PowerCutArgs>().during_flash_op);
       a.until = t0_ + sc_.timeout;
-      a.serial_mark = board_->power_cuts();  // the step ends when this cut has happened
+      a.count_at_start = board_->power_cuts();  // the step ends when this cut has happened
       break;
     case StepKind::FlashSave: {
       const auto& f = st.get<FlashSaveArgs>();
@@ -322,9 +328,9 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
     }
     case StepKind::ExpectNone: {
       const auto& n = st.get<ExpectNoneArgs>();
-      if (n.channel == ExpectNoneArgs::Channel::Serial) a.serial_mark = serial_->received().size();
-      else if (n.channel == ExpectNoneArgs::Channel::Tcp) a.serial_mark = hosts_->conn(conn_id(st, n.conn)).rx.size();
-      else if (!n.conn.empty()) a.serial_mark = hosts_->udp(sockets_.at(n.conn)).rx.size();
+      if (n.channel == ExpectNoneArgs::Channel::Serial) a.count_at_start = serial_->received().size();
+      else if (n.channel == ExpectNoneArgs::Channel::Tcp) a.count_at_start = hosts_->conn(conn_id(st, n.conn)).rx.size();
+      else if (!n.conn.empty()) a.count_at_start = hosts_->udp(sockets_.at(n.conn)).rx.size();
       else {
         fail(st, st.loc.str() + ": expect.none on udp:<peer>:<port> needs a socket bound with udp.bind; use udp:<socket>");
         return Start::Failed;
@@ -376,7 +382,6 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
                    "' is valid scenario syntax but this version of k7sim cannot run it yet");
       return Start::Failed;
   }
-  a.started = true;
   active_[&c] = std::move(a);
   return Start::Running;
 }
@@ -385,8 +390,7 @@ bool Engine::check_expect_serial(Active& a) {
   const Step& st = *a.step;
   const auto& e = st.get<ExpectSerialArgs>();
   const auto& rx = serial_->received();
-  std::vector<std::uint8_t> seen;
-  for (std::size_t i = serial_consumed_; i < rx.size(); ++i) seen.push_back(rx[i].value);
+  const std::vector<std::uint8_t> seen = serial_bytes_since(serial_consumed_);
   auto met = [&](std::size_t begin, std::size_t len) {
     const SerialRecord& last = rx[serial_consumed_ + begin + len - 1];
     const Cycles at = t0_ + last.end;
@@ -444,7 +448,7 @@ bool Engine::poll(Active& a) {
       return true;
     case StepKind::PowerCut: {
       // The step ends when this cut has switched the power off (mid-operation, see Board).
-      if (board_->power_cuts() > a.serial_mark) {
+      if (board_->power_cuts() > a.count_at_start) {
         finish(a, true, "power cut during flash/EEPROM operation #" + std::to_string(board_->flash_operations()), now);
         return true;
       }
@@ -468,8 +472,7 @@ bool Engine::poll(Active& a) {
     case StepKind::ExpectSerial: {
       if (check_expect_serial(a)) return true;
       if (now >= a.until) {
-        std::vector<std::uint8_t> seen;
-        for (std::size_t i = serial_consumed_; i < serial_->received().size(); ++i) seen.push_back(serial_->received()[i].value);
+        const std::vector<std::uint8_t> seen = serial_bytes_since(serial_consumed_);
         const auto& e = st.get<ExpectSerialArgs>();
         finish(a, false,
                "expected " + (e.data.is_match() ? e.data.describe() : hex_and_text(a.expected)) + " within " +
@@ -483,27 +486,26 @@ bool Engine::poll(Active& a) {
       const auto& n = st.get<ExpectNoneArgs>();
       if (n.channel == ExpectNoneArgs::Channel::Serial) {
         const auto& rx = serial_->received();
-        for (std::size_t i = a.serial_mark; i < rx.size(); ++i) {
+        for (std::size_t i = a.count_at_start; i < rx.size(); ++i) {
           if (t0_ + rx[i].end < a.until) {
-            std::vector<std::uint8_t> seen;
-            for (std::size_t j = i; j < rx.size(); ++j) seen.push_back(rx[j].value);
-            finish(a, false, "expected silence on serial for " + format_duration(n.during) + ", seen " + hex_and_text(seen),
+            finish(a, false, "expected silence on serial for " + format_duration(n.during) + ", seen " +
+                                 hex_and_text(serial_bytes_since(i)),
                    t0_ + rx[i].end);
             return true;
           }
         }
       } else if (n.channel == ExpectNoneArgs::Channel::Tcp) {
         const TcpConnInfo& c = hosts_->conn(conns_.at(n.conn));
-        if (c.rx.size() > a.serial_mark) {
-          std::vector<std::uint8_t> seen(c.rx.begin() + long(a.serial_mark), c.rx.end());
+        if (c.rx.size() > a.count_at_start) {
+          std::vector<std::uint8_t> seen(c.rx.begin() + long(a.count_at_start), c.rx.end());
           finish(a, false, "expected no data on tcp:" + n.conn + " for " + format_duration(n.during) + ", seen " + hex_and_text(seen), now);
           return true;
         }
       } else {
         const UdpSocketInfo& u = hosts_->udp(sockets_.at(n.conn));
-        if (u.rx.size() > a.serial_mark) {
+        if (u.rx.size() > a.count_at_start) {
           finish(a, false, "expected no datagram on udp:" + n.conn + " for " + format_duration(n.during) + ", seen " +
-                               hex_and_text(u.rx[a.serial_mark].bytes), u.rx[a.serial_mark].at);
+                               hex_and_text(u.rx[a.count_at_start].bytes), u.rx[a.count_at_start].at);
           return true;
         }
       }
