@@ -25,14 +25,14 @@ bool k7_at_arg_equals(const char *arg, const char *word)
     return *arg == '\0' && *word == '\0';
 }
 
-void k7_at_init(struct k7_at *at, const struct k7_at_command *table, size_t table_len,
-                struct k7_settings *settings, const char *version, k7_at_write_fn write, void *io)
+void k7_at_init(struct k7_at *at, const struct k7_at_table *const *tables, struct k7_settings *settings,
+                const char *version, k7_at_persist_fn persist, k7_at_write_fn write, void *io)
 {
-    at->table = table;
-    at->table_len = table_len;
+    at->tables = tables;
     at->ctx.settings = settings;
     at->ctx.version = version;
     at->ctx.after = K7_AT_AFTER_NONE;
+    at->ctx.persist = persist;
     at->write = write;
     at->io = io;
     k7_at_reset(at);
@@ -67,18 +67,20 @@ static void reply(struct k7_at *at, int result, const char *value)
     emit(at, buf, n);
 }
 
-/* Find `name` (already upper case) in the table. A port command also answers to NAME1. */
+/* Find `name` (already upper case) in the tables. A port command also answers to NAME1. */
 static const struct k7_at_command *lookup(const struct k7_at *at, const char *name, size_t len)
 {
-    for (size_t i = 0; i < at->table_len; i++) {
-        const struct k7_at_command *c = &at->table[i];
-        size_t clen = strlen(c->name);
-        if (len == clen && memcmp(name, c->name, len) == 0) {
-            return c;
-        }
-        if ((c->flags & K7_AT_PORT_SUFFIX) && len == clen + 1 && memcmp(name, c->name, clen) == 0 &&
-            name[clen] == '1') {
-            return c;
+    for (const struct k7_at_table *const *t = at->tables; *t != NULL; t++) {
+        for (size_t i = 0; i < (*t)->count; i++) {
+            const struct k7_at_command *c = &(*t)->commands[i];
+            size_t clen = strlen(c->name);
+            if (len == clen && memcmp(name, c->name, len) == 0) {
+                return c;
+            }
+            if ((c->flags & K7_AT_PORT_SUFFIX) && len == clen + 1 && memcmp(name, c->name, clen) == 0 &&
+                name[clen] == '1') {
+                return c;
+            }
         }
     }
     return NULL;
@@ -132,6 +134,9 @@ enum k7_at_after k7_at_execute(struct k7_at *at, const char *line, size_t len)
         memcpy(args, line + i + 1, alen);
         args[alen] = '\0';
         result = cmd->set ? cmd->set(&at->ctx, args, value, sizeof value) : K7_AT_ERR_OPERATOR;
+        if (result >= 0 && (cmd->flags & K7_AT_PERSIST) && at->ctx.persist && !at->ctx.persist(at->ctx.settings)) {
+            result = K7_AT_ERR_DENIED; /* the flash refused the write: nothing claims it was stored */
+        }
     } else {
         result = cmd->query ? cmd->query(&at->ctx, value, sizeof value) : K7_AT_ERR_OPERATOR;
     }

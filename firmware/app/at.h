@@ -17,7 +17,9 @@
  * (unknown name), -3 invalid operator (the command has no query / no set form), -4 invalid parameter,
  * -5 not allowed.
  *
- * Commands are entries of a table (at_commands.c); adding a §5.3.4 command is adding an entry.
+ * Commands are entries of tables (at_commands.c and one table per function family); adding a §5.3.4
+ * command is adding an entry. A command flagged K7_AT_PERSIST saves the settings (ctx->persist) after
+ * a successful set form, before the reply: "+OK" means the new value is stored.
  */
 #ifndef K7_APP_AT_H
 #define K7_APP_AT_H
@@ -47,11 +49,15 @@ enum k7_at_after {
     K7_AT_AFTER_RESTART,  /* AT+Z and friends: restart once the reply is on the wire */
 };
 
+/* Saves the settings (flash), true on success. */
+typedef bool (*k7_at_persist_fn)(const struct k7_settings *settings);
+
 /* What handlers may touch. */
 struct k7_at_ctx {
     struct k7_settings *settings;
     const char *version;
     enum k7_at_after after;
+    k7_at_persist_fn persist; /* NULL: settings live in RAM only (unit builds) */
 };
 
 /* Query form (AT+NAME): write a value into `value` and return K7_AT_OK_VALUE, or return K7_AT_OK /
@@ -61,6 +67,7 @@ typedef int (*k7_at_set_fn)(struct k7_at_ctx *ctx, const char *args, char *value
 
 /* Flags of a command. */
 #define K7_AT_PORT_SUFFIX 0x1u /* single-port command: "NAME" and "NAME1" are the same command */
+#define K7_AT_PERSIST     0x2u /* a successful set form saves the settings before replying */
 
 struct k7_at_command {
     const char *name;  /* upper case, without "AT+" and without the port digit */
@@ -72,9 +79,14 @@ struct k7_at_command {
 /* Where replies and echo go. */
 typedef void (*k7_at_write_fn)(void *io, const uint8_t *data, size_t len);
 
+/* One table of commands. The interpreter searches a NULL-terminated list of them. */
+struct k7_at_table {
+    const struct k7_at_command *commands;
+    size_t count;
+};
+
 struct k7_at {
-    const struct k7_at_command *table;
-    size_t table_len;
+    const struct k7_at_table *const *tables;
     struct k7_at_ctx ctx;
     k7_at_write_fn write;
     void *io;
@@ -85,8 +97,8 @@ struct k7_at {
     bool after_cr;  /* the previous byte ended a command: a following LF is swallowed */
 };
 
-void k7_at_init(struct k7_at *at, const struct k7_at_command *table, size_t table_len,
-                struct k7_settings *settings, const char *version, k7_at_write_fn write, void *io);
+void k7_at_init(struct k7_at *at, const struct k7_at_table *const *tables, struct k7_settings *settings,
+                const char *version, k7_at_persist_fn persist, k7_at_write_fn write, void *io);
 
 /* Start a fresh line (on entering AT mode). */
 void k7_at_reset(struct k7_at *at);

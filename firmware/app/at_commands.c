@@ -58,11 +58,13 @@ static int z_run(struct k7_at_ctx *ctx, char *out, size_t cap)
     return K7_AT_OK;
 }
 
-const struct k7_at_command k7_at_commands[] = {
+static const struct k7_at_command device_commands[] = {
     {"E", 0, e_query, e_set},
     {"ENTM", 0, entm_run, NULL},
     {"VER", 0, ver_query, NULL},
     {"Z", 0, z_run, NULL},
 };
 
-const size_t k7_at_command_count = sizeof k7_at_commands / sizeof k7_at_commands[0];
+static const struct k7_at_table device_table = {device_commands, sizeof device_commands / sizeof device_commands[0]};
+
+const struct k7_at_table *const k7_at_tables[] = {&device_table, NULL};

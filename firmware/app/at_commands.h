@@ -8,7 +8,7 @@
 
 #include "at.h"
 
-extern const struct k7_at_command k7_at_commands[];
-extern const size_t k7_at_command_count;
+/* The module's tables, NULL-terminated, for k7_at_init(). */
+extern const struct k7_at_table *const k7_at_tables[];
 
 #endif
