@@ -124,9 +124,10 @@ class Engine {
   int conn_id(const Step& st, const std::string& name);
   bool check_expect_tcp(Active& a);
   std::size_t reset_count_ = 0;
-  // Random data: one generator for what the host sends and one, seeded the same, for what it
-  // expects, so that the k-th {random: N} expected is the k-th {random: N} sent (an echo test).
-  std::mt19937_64 send_rng_, expect_rng_;
+  // Random data: one stream for what the host sends and one, seeded the same, for what it expects,
+  // so that the random bytes expected are the random bytes sent, in order (an echo test), however
+  // the sends and the expectations cut them.
+  RandomBytes send_rng_, expect_rng_;
   Cycles t0_ = 0;
   std::size_t serial_consumed_ = 0;  // received characters consumed by expect.serial
   ScenarioResult res_;
@@ -139,6 +140,7 @@ class Engine {
     int phase = 0;
     std::size_t count_at_start = 0;  // bytes/datagrams received or power cuts done when the step began
     std::vector<std::uint8_t> expected;
+    std::size_t verified = 0;  // leading bytes of `expected` already seen to match
     std::vector<std::vector<std::uint8_t>> expected_segments;
     std::vector<std::unique_ptr<Cursor>> branches;
   };
@@ -390,7 +392,6 @@ bool Engine::check_expect_serial(Active& a) {
   const Step& st = *a.step;
   const auto& e = st.get<ExpectSerialArgs>();
   const auto& rx = serial_->received();
-  const std::vector<std::uint8_t> seen = serial_bytes_since(serial_consumed_);
   auto met = [&](std::size_t begin, std::size_t len) {
     const SerialRecord& last = rx[serial_consumed_ + begin + len - 1];
     const Cycles at = t0_ + last.end;
@@ -408,28 +409,44 @@ bool Engine::check_expect_serial(Active& a) {
   if (!e.data.is_match()) {
     const auto& want = a.expected;
     if (want.empty()) return met(0, 0), true;
+    const std::size_t avail = rx.size() - serial_consumed_;
     if (e.skip) {
-      if (seen.size() >= want.size()) {
-        for (std::size_t s = 0; s + want.size() <= seen.size(); ++s)
-          if (std::equal(want.begin(), want.end(), seen.begin() + s)) return met(s, want.size());
+      // Runs ending in bytes that arrived since the last check are the only new candidates.
+      for (std::size_t end = std::max(a.verified, want.size()); end <= avail; ++end) {
+        const std::size_t begin = end - want.size();
+        bool same = true;
+        for (std::size_t i = 0; i < want.size() && same; ++i) same = rx[serial_consumed_ + begin + i].value == want[i];
+        if (same) return met(begin, want.size());
       }
+      a.verified = avail;
     } else {
-      const std::size_t n = std::min(seen.size(), want.size());
-      if (!std::equal(want.begin(), want.begin() + n, seen.begin())) {
-        finish(a, false, "expected " + hex_and_text(want) + ", seen " + hex_and_text(seen), board_->now());
-        return true;
+      // Only the bytes that arrived since the last check are compared: long random streams
+      // (hundreds of KB) would otherwise cost a full comparison per received byte.
+      const std::size_t n = std::min(avail, want.size());
+      for (std::size_t i = a.verified; i < n; ++i) {
+        if (rx[serial_consumed_ + i].value != want[i]) {
+          finish(a, false, "expected " + hex_and_text(want) + ", seen " + hex_and_text(serial_bytes_since(serial_consumed_)),
+                 board_->now());
+          return true;
+        }
       }
-      if (seen.size() >= want.size()) return met(0, want.size());
+      a.verified = n;
+      if (avail >= want.size()) return met(0, want.size());
     }
     return false;
   }
-  // A match: the shortest run of the next bytes (or of any later bytes with skip) that the
-  // expression matches as a whole.
+  // A match: the first run of the next bytes (or, with skip, of any later bytes) that the expression
+  // matches as a whole, in the order the runs complete: the shortest one, and among runs ending at
+  // the same byte the earliest. Runs ending in bytes already checked cannot match any more, so only
+  // the new end positions are tried (with skip, every start for each: keep skip+match for short output).
+  const std::vector<std::uint8_t> seen = serial_bytes_since(serial_consumed_);
   const std::string text(seen.begin(), seen.end());
-  const std::size_t first_start = 0, last_start = e.skip ? text.size() : 0;
-  for (std::size_t s = first_start; s <= last_start && s < text.size(); ++s)
-    for (std::size_t len = 1; s + len <= text.size(); ++len)
-      if (std::regex_match(text.begin() + long(s), text.begin() + long(s + len), *e.data.regex)) return met(s, len);
+  for (std::size_t end = std::max<std::size_t>(a.verified, 1); end <= text.size(); ++end) {
+    const std::size_t last_start = e.skip ? end - 1 : 0;
+    for (std::size_t s = 0; s <= last_start; ++s)
+      if (std::regex_match(text.begin() + long(s), text.begin() + long(end), *e.data.regex)) return met(s, end - s);
+  }
+  a.verified = text.size() + 1;
   return false;
 }
 
@@ -704,7 +721,6 @@ bool Engine::check_expect_tcp(Active& a) {
     return true;
   }
   std::size_t& consumed = tcp_consumed_[e.conn];
-  const std::vector<std::uint8_t> seen(c.rx.begin() + long(consumed), c.rx.end());
   auto arrival = [&](std::size_t byte_index) {  // when byte `byte_index` of the stream arrived
     std::size_t total = 0;
     for (const auto& sgm : c.segments) {
@@ -714,7 +730,7 @@ bool Engine::check_expect_tcp(Active& a) {
     return board_->now();
   };
   if (e.data->is_match()) {
-    const std::string text(seen.begin(), seen.end());
+    const std::string text(c.rx.begin() + long(consumed), c.rx.end());
     for (std::size_t len = 1; len <= text.size(); ++len)
       if (std::regex_match(text.begin(), text.begin() + long(len), *e.data->regex)) {
         const Cycles at = arrival(consumed + len - 1);
@@ -725,12 +741,17 @@ bool Engine::check_expect_tcp(Active& a) {
     return false;
   }
   const auto& want = a.expected;
-  const std::size_t n = std::min(seen.size(), want.size());
-  if (!std::equal(want.begin(), want.begin() + long(n), seen.begin())) {
-    finish(a, false, "expected " + hex_and_text(want) + " on tcp:" + e.conn + ", seen " + hex_and_text(seen), board_->now());
-    return true;
+  const std::size_t avail = c.rx.size() - consumed;
+  const std::size_t n = std::min(avail, want.size());
+  for (std::size_t i = a.verified; i < n; ++i) {  // only what arrived since the last check
+    if (c.rx[consumed + i] != want[i]) {
+      const std::vector<std::uint8_t> seen(c.rx.begin() + long(consumed), c.rx.end());
+      finish(a, false, "expected " + hex_and_text(want) + " on tcp:" + e.conn + ", seen " + hex_and_text(seen), board_->now());
+      return true;
+    }
   }
-  if (seen.size() < want.size()) return false;
+  a.verified = n;
+  if (avail < want.size()) return false;
   const Cycles at = arrival(consumed + want.size() - 1);
   consumed += want.size();
   finish(a, true, "got " + std::to_string(want.size()) + " bytes", at);
@@ -828,8 +849,8 @@ ScenarioResult Engine::run() {
   res_.file = sc_.file;
   res_.title = sc_.title;
   res_.tags = sc_.tags;
-  send_rng_.seed(sc_.seed);
-  expect_rng_.seed(sc_.seed);
+  send_rng_.reseed(sc_.seed);
+  expect_rng_.reseed(sc_.seed);
 
   std::string fw = sc_.device.firmware_path.empty() ? opts_.default_firmware : sc_.device.firmware_path;
   if (!opts_.firmware_override.empty()) fw = opts_.firmware_override;

@@ -696,7 +696,7 @@ DataSpec DataSpec::from_string(std::string_view text) {
   return from_bytes(std::vector<std::uint8_t>(text.begin(), text.end()));
 }
 
-std::vector<std::uint8_t> expand(const DataSpec& spec, std::mt19937_64& rng) {
+std::vector<std::uint8_t> expand(const DataSpec& spec, RandomBytes& random) {
   std::vector<std::uint8_t> out;
   if (spec.is_match()) return out;
   out.reserve(spec.size());
@@ -705,13 +705,7 @@ std::vector<std::uint8_t> expand(const DataSpec& spec, std::mt19937_64& rng) {
       out.insert(out.end(), p.bytes.begin(), p.bytes.end());
       continue;
     }
-    std::size_t left = p.random_count;
-    while (left > 0) {
-      std::uint64_t draw = rng();
-      for (int i = 0; i < 8 && left > 0; ++i, --left) {
-        out.push_back(static_cast<std::uint8_t>(draw >> (8 * i)));
-      }
-    }
+    for (std::size_t i = 0; i < p.random_count; ++i) out.push_back(random.next());
   }
   return out;
 }

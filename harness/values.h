@@ -124,8 +124,34 @@ struct DataSpec {
   static DataSpec from_string(std::string_view text);
 };
 
-// The bytes of a data value. Random parts draw from `rng` (8 bytes per 64-bit draw, least
-// significant byte first); a match expands to nothing.
-std::vector<std::uint8_t> expand(const DataSpec& spec, std::mt19937_64& rng);
+// A scenario's stream of random bytes: a seeded mt19937_64, 8 bytes per 64-bit draw, least
+// significant byte first. No byte is skipped between data values, so the stream is the same however
+// it is cut: one {random: 3000} expectation checks the bytes of three {random: 1000} sends.
+class RandomBytes {
+ public:
+  explicit RandomBytes(std::uint64_t seed = 0) { reseed(seed); }
+  void reseed(std::uint64_t seed) {
+    rng_.seed(seed);
+    left_ = 0;
+  }
+  std::uint8_t next() {
+    if (left_ == 0) {
+      word_ = rng_();
+      left_ = 8;
+    }
+    const auto b = static_cast<std::uint8_t>(word_);
+    word_ >>= 8;
+    --left_;
+    return b;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+  std::uint64_t word_ = 0;
+  int left_ = 0;
+};
+
+// The bytes of a data value; random parts come from `random`. A match expands to nothing.
+std::vector<std::uint8_t> expand(const DataSpec& spec, RandomBytes& random);
 
 }  // namespace k7sim

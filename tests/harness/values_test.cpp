@@ -270,7 +270,7 @@ TEST(ValuesData, RandomExpandsDeterministicallyFromTheSeed) {
   EXPECT_EQ(spec.size(), 2050u);
   EXPECT_TRUE(spec.has_random());
   EXPECT_FALSE(spec.is_fixed());
-  std::mt19937_64 a(1), b(1), c(2);
+  RandomBytes a(1), b(1), c(2);
   auto x = expand(spec, a);
   auto y = expand(spec, b);
   auto z = expand(spec, c);
@@ -286,6 +286,27 @@ TEST(ValuesData, RandomExpandsDeterministicallyFromTheSeed) {
   EXPECT_EQ(spec.describe(), "\"AT\" + {random: 2048}");
 }
 
+// Sends and expectations cut the same random stream differently (robust scenarios send many small
+// random bursts and expect them as one block): the bytes must not depend on the cut.
+TEST(ValuesData, RandomStreamDoesNotDependOnHowItIsCut) {
+  auto random_spec = [](std::size_t n) {
+    DataSpec spec;
+    DataPart part;
+    part.kind = DataPart::Kind::Random;
+    part.random_count = n;
+    spec.parts = {part};
+    return spec;
+  };
+  RandomBytes whole(5), pieces(5);
+  const auto all = expand(random_spec(1 + 700 + 37 + 3), whole);
+  std::vector<std::uint8_t> joined;
+  for (std::size_t n : {1u, 700u, 37u, 3u}) {
+    const auto part = expand(random_spec(n), pieces);
+    joined.insert(joined.end(), part.begin(), part.end());
+  }
+  EXPECT_EQ(joined, all);
+}
+
 TEST(ValuesData, DescribeAndEscapeForReports) {
   EXPECT_EQ(DataSpec::from_string("AT+VER\r").describe(), "\"AT+VER\\r\"");
   EXPECT_EQ(escape_bytes(bytes("\x55\xAA\"\\\t")), "U\\xAA\\\"\\\\\\t");
@@ -294,7 +315,7 @@ TEST(ValuesData, DescribeAndEscapeForReports) {
   m.regex = compile_match(m.pattern);
   EXPECT_TRUE(m.is_match());
   EXPECT_EQ(m.describe(), "{match: \"^a$\"}");
-  std::mt19937_64 rng(0);
+  RandomBytes rng(0);
   EXPECT_TRUE(expand(m, rng).empty());
   EXPECT_EQ(DataSpec::from_string(std::string(100, 'x')).describe().find("(100 bytes)") != std::string::npos, true);
 }
