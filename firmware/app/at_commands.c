@@ -16,6 +16,7 @@
 #include "../lib/fmt.h"
 #include "../net/emac.h"
 #include "at_args.h"
+#include "settings_store.h"
 
 /* AT+PDTIME: the production time of this board. The build may set it (-DK7_PRODUCTION_TIME=...);
  * it is a fixed string, never the build clock, so images are reproducible. */
@@ -76,6 +77,28 @@ static int z_run(struct k7_at_ctx *ctx, char *out, size_t cap)
     (void)cap;
     ctx->after = K7_AT_AFTER_RESTART;
     return K7_AT_OK;
+}
+
+/* AT+RELD (§5.3.5 6, 001 §4.3): the user defaults saved by AT+CFGTF if there are any, else the
+ * factory settings; stored, then restart. */
+static int reld_run(struct k7_at_ctx *ctx, char *out, size_t cap)
+{
+    (void)out;
+    (void)cap;
+    if (!k7_store_restore_defaults(ctx->settings)) {
+        return K7_AT_ERR_DENIED;
+    }
+    ctx->after = K7_AT_AFTER_RESTART;
+    return K7_AT_OK;
+}
+
+/* AT+CFGTF (§5.3.5 44, 001 §4.14): the current settings become the user defaults for AT+RELD. */
+static int cfgtf_run(struct k7_at_ctx *ctx, char *out, size_t cap)
+{
+    if (!k7_store_save_user_defaults(ctx->settings)) {
+        return K7_AT_ERR_DENIED;
+    }
+    return value(out, cap, "saved");
 }
 
 /* AT+MAC (§5.3.5 5, 001 §4.7): the module's MAC, 12 upper-case hex digits. The user MAC
@@ -306,6 +329,8 @@ static const struct k7_at_command device_commands[] = {
     {"ENTM", 0, entm_run, NULL},
     {"VER", 0, ver_query, NULL},
     {"Z", 0, z_run, NULL},
+    {"RELD", 0, reld_run, NULL},
+    {"CFGTF", 0, cfgtf_run, NULL},
     {"MAC", 0, mac_query, NULL},
     {"USERMAC", K7_AT_PERSIST, NULL, usermac_set},
     {"PDTIME", 0, pdtime_query, NULL},
