@@ -30,8 +30,9 @@
 
 #include "settings.h"
 
-#define K7_AT_LINE_MAX   160
-#define K7_AT_VALUE_MAX  160
+/* 200: room for "AT+HTPHEAD1=" and the 180-character header of 001 §4.46. */
+#define K7_AT_LINE_MAX   200
+#define K7_AT_VALUE_MAX  200
 
 /* Handler results: success without / with a value, or a negative error code. */
 #define K7_AT_OK          0

@@ -46,6 +46,7 @@ void k7_settings_factory(struct k7_settings *s)
     s->sock_b.remote_port = 8234;
     s->max_clients = 4;
     s->kick_oldest = true;
+    s->user_mac_set = false; /* the factory MAC from USERREG0/1 */
 
     s->serial.baud = 115200;
     s->serial.data_bits = 8;
@@ -62,6 +63,7 @@ void k7_settings_factory(struct k7_settings *s)
     s->websocket_port = 6432;
     s->search_port = 48899;
     copy_str(s->search_keyword, sizeof s->search_keyword, "www.usr.cn");
+    s->web_language = K7_LANG_EN;
     s->echo = true;
     s->reset_timeout_s = 3600;
     s->socket_timeout_s = 86400;

@@ -15,6 +15,8 @@
 #define K7_HOST_MAX      64  /* remote host: IP or domain name */
 #define K7_PACKET_MAX    41  /* heartbeat / registration text: up to 40 chars + NUL */
 #define K7_URL_MAX       101
+#define K7_KEYWORD_MAX   21  /* search keyword: 1..20 chars + NUL (001 §4.12) */
+#define K7_HEADER_MAX    181 /* HTTPD client header as typed ("<<CRLF>>" for a line break): 0..180 + NUL */
 
 enum k7_flow { K7_FLOW_NONE /* RS485 direction on RTS */, K7_FLOW_HW, K7_FLOW_XONXOFF };
 enum k7_sock_mode { K7_SOCK_OFF, K7_SOCK_TCP_SERVER, K7_SOCK_TCP_CLIENT, K7_SOCK_UDP_SERVER,
@@ -23,6 +25,7 @@ enum k7_heart_type { K7_HEART_NET, K7_HEART_COM };
 enum k7_reg_when { K7_REG_FIRST, K7_REG_EVERY, K7_REG_ALL };
 enum k7_reg_kind { K7_REG_OFF, K7_REG_MAC, K7_REG_USR, K7_REG_CLOUD };
 enum k7_http_method { K7_HTTP_GET, K7_HTTP_POST };
+enum k7_web_language { K7_LANG_EN, K7_LANG_CN };
 
 struct k7_serial_settings {
     uint32_t baud;
@@ -48,6 +51,8 @@ struct k7_settings {
     struct k7_socket_settings sock_a, sock_b;
     uint8_t max_clients;       /* TCP server: 1..16 */
     bool kick_oldest;          /* TCP server: KICK */
+    bool user_mac_set;         /* USERMAC: user_mac replaces the factory MAC (USERREG0/1) */
+    uint8_t user_mac[6];
 
     /* serial */
     struct k7_serial_settings serial;
@@ -58,7 +63,8 @@ struct k7_settings {
     char web_user[K7_NAME_MAX], web_password[K7_NAME_MAX];
     uint16_t websocket_port;
     uint16_t search_port;
-    char search_keyword[K7_NAME_MAX];
+    char search_keyword[K7_KEYWORD_MAX];
+    enum k7_web_language web_language; /* PLANG */
     bool echo;                 /* AT command echo */
     uint32_t reset_timeout_s;  /* RSTIM */
     uint32_t socket_timeout_s; /* SOCKTON */
@@ -84,7 +90,7 @@ struct k7_settings {
     bool udp_any_peer;            /* UDPON */
     enum k7_http_method http_method;
     char http_url[K7_URL_MAX];
-    char http_header[K7_URL_MAX];
+    char http_header[K7_HEADER_MAX];
     bool http_header_filter;
 };
 

@@ -105,7 +105,18 @@ bool emac_read_board_mac(uint8_t mac[6])
     return u0 != 0xFFFFFFFFu && u1 != 0xFFFFFFFFu;
 }
 
-static void set_mac_address(const uint8_t mac[6])
+void emac_factory_mac(uint8_t mac[6])
+{
+    if (!emac_read_board_mac(mac)) {
+        /* Unprogrammed USERREG: a locally administered address so the stack still works. */
+        static const uint8_t fallback[6] = {0x02, 0x00, 0x4C, 0x00, 0x00, 0x07};
+        for (uint32_t k = 0; k < 6; k++) {
+            mac[k] = fallback[k];
+        }
+    }
+}
+
+void emac_set_mac_address(const uint8_t mac[6])
 {
     /* ADDR0L latches the whole address, so the high half goes first. */
     reg_write(EMAC_ADDR0H, (uint32_t)mac[4] | ((uint32_t)mac[5] << 8));
@@ -216,14 +227,8 @@ bool emac_init(uint32_t sysclk_hz, uint8_t mac[6])
     /* 8-word descriptors, no gap between them, bursts of 8 beats. */
     reg_write(EMAC_DMABUSMOD, EMAC_BUSMOD_ATDS | (8u << EMAC_BUSMOD_PBL_SHIFT) | (0u << EMAC_BUSMOD_DSL_SHIFT));
 
-    if (!emac_read_board_mac(mac)) {
-        /* Unprogrammed USERREG: a locally administered address so the stack still works. */
-        static const uint8_t fallback[6] = {0x02, 0x00, 0x4C, 0x00, 0x00, 0x07};
-        for (uint32_t k = 0; k < 6; k++) {
-            mac[k] = fallback[k];
-        }
-    }
-    set_mac_address(mac);
+    emac_factory_mac(mac);
+    emac_set_mac_address(mac);
 
     /* Own address (perfect filter) and broadcast; multicast is not used (no IGMP). */
     reg_write(EMAC_FRAMEFLTR, 0);

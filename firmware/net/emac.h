@@ -49,6 +49,12 @@ bool emac_init(uint32_t sysclk_hz, uint8_t mac[6]);
 /* The board MAC as stored in USERREG0/1; false if they are unprogrammed (all ones). */
 bool emac_read_board_mac(uint8_t mac[6]);
 
+/* The factory MAC: the board MAC, or 02:00:4C:00:00:07 when USERREG0/1 are unprogrammed. */
+void emac_factory_mac(uint8_t mac[6]);
+
+/* Program the station address (perfect filter and source address), e.g. a user MAC after emac_init(). */
+void emac_set_mac_address(const uint8_t mac[6]);
+
 /* Received frames are waiting, or the PHY signalled an event (set by the interrupt handler). */
 bool emac_has_work(void);
 

@@ -28,7 +28,8 @@ static bool net_ready;
 static bool link_up;
 static uint32_t next_phy_poll_ms;
 static uint32_t rand_state = 1u;
-static uint8_t board_mac[6];
+static uint8_t board_mac[6];  /* the netif's MAC: the factory MAC, or the user MAC (AT+USERMAC) */
+static char module_name[K7_NAME_MAX];
 
 /* ---- lwIP port hooks -------------------------------------------------------------------------- */
 
@@ -92,7 +93,7 @@ static err_t k7_netif_init(struct netif *nif)
     memcpy(nif->hwaddr, board_mac, ETH_HWADDR_LEN);
     nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
 #if LWIP_NETIF_HOSTNAME
-    nif->hostname = "USR-K7";
+    nif->hostname = module_name; /* AT+MID: the DHCP host name */
 #endif
     return ERR_OK;
 }
@@ -185,8 +186,15 @@ bool net_init(const struct net_config *cfg)
         console_log("net: EMAC0 did not come up, no network");
         return false;
     }
-    console_log("net: MAC %02x:%02x:%02x:%02x:%02x:%02x", board_mac[0], board_mac[1], board_mac[2], board_mac[3],
-                board_mac[4], board_mac[5]);
+    const struct k7_settings *s = cfg->settings;
+    if (s->user_mac_set) {
+        memcpy(board_mac, s->user_mac, sizeof board_mac);
+        emac_set_mac_address(board_mac); /* the EMAC's filter and source address follow the netif */
+    }
+    memcpy(module_name, s->module_name, sizeof module_name);
+    module_name[sizeof module_name - 1] = '\0';
+    console_log("net: MAC %02x:%02x:%02x:%02x:%02x:%02x%s, name %s", board_mac[0], board_mac[1], board_mac[2],
+                board_mac[3], board_mac[4], board_mac[5], s->user_mac_set ? " (user MAC)" : "", module_name);
 
     rand_state = ((uint32_t)board_mac[2] << 24 | (uint32_t)board_mac[3] << 16 | (uint32_t)board_mac[4] << 8 |
                   board_mac[5]) ^
@@ -197,7 +205,6 @@ bool net_init(const struct net_config *cfg)
 
     lwip_init();
 
-    const struct k7_settings *s = cfg->settings;
     ip4_addr_t ip, mask, gw;
     if (s->dhcp) {
         ip4_addr_set_zero(&ip);

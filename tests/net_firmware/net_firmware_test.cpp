@@ -540,5 +540,85 @@ TEST_F(FwNet, LinkDownAndUpReachTheNetif) {
   EXPECT_EQ(nb.find(from, [](const Parsed& p) { return p.type == 0x0806 && p.arp_op == 2; }).size(), 1u);
 }
 
+// ---- settings applied at start: AT+USERMAC and AT+WANN (000_f07c2e1ebe076025.txt §5.3.5 7, 32) --------
+
+Bytes arp_request_from(const Ip& sender, const Ip& target) {
+  Bytes a;
+  put16(a, 1);
+  put16(a, 0x0800);
+  a.push_back(6);
+  a.push_back(4);
+  put16(a, 1);
+  a.insert(a.end(), kHostMac.begin(), kHostMac.end());
+  a.insert(a.end(), sender.begin(), sender.end());
+  for (int i = 0; i < 6; ++i) a.push_back(0);
+  a.insert(a.end(), target.begin(), target.end());
+  return ethernet(kBroadcast, kHostMac, 0x0806, a);
+}
+
+Bytes icmp_echo_to(const Mac& dst_mac, const Ip& src, const Ip& dst, std::uint16_t seq) {
+  Bytes m;
+  m.push_back(8);
+  m.push_back(0);
+  put16(m, 0);
+  put16(m, 0x5A5A);
+  put16(m, seq);
+  const std::string data = "user mac";
+  m.insert(m.end(), data.begin(), data.end());
+  const std::uint16_t c = checksum(m.data(), m.size());
+  m[2] = std::uint8_t(c >> 8);
+  m[3] = std::uint8_t(c);
+  return ethernet(dst_mac, kHostMac, 0x0800, ipv4(src, dst, 1, m));
+}
+
+TEST_F(FwNet, UserMacAndStaticAddressApplyAfterRestart) {
+  const Mac user_mac = {0x02, 0xA0, 0xB0, 0xC0, 0xD0, 0xE0};
+  const Ip new_ip = {10, 1, 2, 50};
+  const Ip peer_ip = {10, 1, 2, 201};
+  NetBoard nb;
+  boot_with_link(nb);
+  nb.serial_write("+++");
+  nb.run_ms(10);
+  nb.serial_write("a");
+  nb.run_ms(10);
+  nb.serial_write("AT+USERMAC=02A0B0C0D0E0\r");
+  nb.run_ms(60);
+  nb.serial_write("AT+WANN=STATIC,10.1.2.50,255.255.255.0,10.1.2.1\r");
+  nb.run_ms(80);
+  nb.serial_write("AT+Z\r");
+  nb.run_ms(300);  // reply, restart, boot, PHY negotiation
+  ASSERT_EQ(count_of(nb.module_tx, "\r\n+OK\r\n"), 3u) << nb.module_tx;
+  ASSERT_NE(nb.console.find("net: MAC 02:a0:b0:c0:d0:e0 (user MAC)"), std::string::npos) << nb.console;
+  ASSERT_NE(nb.console.find("net: 10.1.2.50/24 gateway 10.1.2.1"), std::string::npos) << nb.console;
+
+  // ARP: the new address answers with the user MAC, in the ARP body and as the frame's source.
+  std::size_t from = nb.sent.size();
+  nb.inject(arp_request_from(peer_ip, new_ip));
+  nb.run_ms(2);
+  auto replies = nb.find(from, [](const Parsed& p) { return p.type == 0x0806 && p.arp_op == 2; });
+  ASSERT_EQ(replies.size(), 1u) << nb.console;
+  EXPECT_EQ(replies[0].arp_sha, user_mac);
+  EXPECT_EQ(replies[0].src, user_mac);
+  EXPECT_EQ(replies[0].arp_spa, new_ip);
+
+  // The factory address is gone.
+  from = nb.sent.size();
+  nb.inject(arp_request_from(Ip{192, 168, 0, 201}, kBoardIp));
+  nb.run_ms(2);
+  EXPECT_TRUE(nb.find(from, [](const Parsed& p) { return p.type == 0x0806 && p.arp_op == 2; }).empty());
+
+  // The EMAC's perfect filter follows: a frame to the user MAC is received and answered, one to the
+  // factory MAC is dropped by the hardware.
+  from = nb.sent.size();
+  nb.inject(icmp_echo_to(user_mac, peer_ip, new_ip, 1));
+  nb.inject(icmp_echo_to(kBoardMac, peer_ip, new_ip, 2));
+  nb.run_ms(5);
+  auto echoes = nb.find(from, [](const Parsed& p) { return p.proto == 1 && p.icmp_type == 0; });
+  ASSERT_EQ(echoes.size(), 1u) << nb.console;
+  EXPECT_EQ(echoes[0].icmp_seq, 1);
+  EXPECT_EQ(echoes[0].src, user_mac);
+  EXPECT_EQ(echoes[0].ip_src, new_ip);
+}
+
 }  // namespace
 }  // namespace k7sim::test
