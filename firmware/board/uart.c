@@ -113,6 +113,10 @@ bool uart_open(struct uart_dev *u, uint32_t clk_hz, const struct uart_config *cf
     u->rx_head = u->rx_tail = 0;
     u->tx_head = u->tx_tail = 0;
     u->have_last_rx = false;
+    if (u->dir != NULL && u->dir_on) {
+        u->dir(false); /* whatever was in flight was flushed with the FIFOs */
+    }
+    u->dir_on = false;
 
     /* Divisor first; the LCRH write latches IBRD/FBRD/LCRH together. */
     reg_write(u->base + UART_IBRD, x >> 6);
@@ -128,8 +132,8 @@ bool uart_open(struct uart_dev *u, uint32_t clk_hz, const struct uart_config *cf
     if (hse) {
         ctl |= UART_CTL_HSE;
     }
-    if (cfg->hw_flow) {
-        ctl |= UART_CTL_RTSEN | UART_CTL_CTSEN;
+    if (cfg->cts_flow) {
+        ctl |= UART_CTL_CTSEN;
     }
     reg_write(u->base + UART_CTL, ctl);
 
@@ -149,6 +153,49 @@ static void tx_fill(struct uart_dev *u)
         u->tx_tail = u->tx_tail + 1u;
         u->stats.tx_bytes++;
     }
+}
+
+/* RS485: direction output on before a character reaches an idle transmitter. The start bit begins at
+ * the next baud tick after the DR write, so the output leads it by at most the few cycles of this
+ * call plus one sixteenth of a bit. Caller holds irq_save() or is the ISR. */
+static void dir_begin(struct uart_dev *u)
+{
+    if (u->dir == NULL || u->dir_on || u->tx_tail == u->tx_head) {
+        return;
+    }
+    u->dir(true);
+    u->dir_on = true;
+    reg_write(u->base + UART_ICR, UART_INT_EOT); /* an old end of transmission is not this one's */
+    reg_set(u->base + UART_IM, UART_INT_EOT);
+}
+
+/* RS485: EOT says the FIFO is empty and the last stop bit has left. If nothing was queued meanwhile
+ * the transmission is over: direction output off. */
+static void dir_end(struct uart_dev *u)
+{
+    uint32_t fr = reg_read(u->base + UART_FR);
+    if (!u->dir_on || u->tx_tail != u->tx_head || !(fr & UART_FR_TXFE) || (fr & UART_FR_BUSY)) {
+        return; /* still (or again) transmitting: the next EOT ends it */
+    }
+    u->dir(false);
+    u->dir_on = false;
+    reg_clear(u->base + UART_IM, UART_INT_EOT);
+}
+
+void uart_set_direction_control(struct uart_dev *u, uart_dir_fn dir)
+{
+    uint32_t key = irq_save();
+    if (u->dir != NULL && u->dir_on) {
+        u->dir(false);
+    }
+    u->dir = dir;
+    u->dir_on = false;
+    reg_clear(u->base + UART_IM, UART_INT_EOT);
+    if (dir != NULL) {
+        dir(false); /* receive while idle */
+        dir_begin(u); /* bytes already queued */
+    }
+    irq_restore(key);
 }
 
 /* After a fill, bytes left in the ring imply the FIFO is full, so its level will fall through the
@@ -180,6 +227,7 @@ size_t uart_write(struct uart_dev *u, const void *data, size_t len)
 
     uint32_t key = irq_save();
     u->tx_head = u->tx_head + (uint32_t)n; /* publish, then prime the FIFO */
+    dir_begin(u);
     tx_fill(u);
     tx_update_irq(u);
     irq_restore(key);
@@ -287,5 +335,8 @@ void uart_isr(struct uart_dev *u)
     if (mis & UART_INT_TX) {
         tx_fill(u);
         tx_update_irq(u);
+    }
+    if (mis & UART_INT_EOT) {
+        dir_end(u);
     }
 }
