@@ -119,23 +119,28 @@ static void at_byte(struct k7_app *app, const struct uart_rx_byte *rx)
     }
 }
 
-/* Hardware flow control: RTS follows the fill level of the buffer user data waits in, with
- * hysteresis (deasserted at >= 75 %, asserted again below 25 %). Called every main-loop pass: after
- * the received bytes went in, and after the network took data out (previous pass). */
-static void update_rts(struct k7_app *app)
+/* Flow control towards the host: hardware (RTS) or software (XOFF/XON) follows the fill level of
+ * the buffer user data waits in, with hysteresis (stop at >= 75 %, go again below 25 %). Called every
+ * main-loop pass: after the received bytes went in, and after the network took data out. */
+static void update_flow(struct k7_app *app)
 {
-    if (app->flow != K7_FLOW_HW) {
+    if (app->flow == K7_FLOW_NONE) {
         return;
     }
     uint32_t fill = k7_prebuf_count(&app->prebuf);
-    if (!app->rts_held && fill >= K7_RTS_HOLD_AT) {
-        app->rts_held = true;
-        board_set_rts(true);
-        console_log("flow: RTS deasserted, %lu bytes buffered", (unsigned long)fill);
-    } else if (app->rts_held && fill < K7_RTS_RELEASE_BELOW) {
-        app->rts_held = false;
-        board_set_rts(false);
-        console_log("flow: RTS asserted, %lu bytes buffered", (unsigned long)fill);
+    bool stop = !app->flow_stopped && fill >= K7_FLOW_STOP_AT;
+    bool go = app->flow_stopped && fill < K7_FLOW_GO_BELOW;
+    if (!stop && !go) {
+        return;
+    }
+    app->flow_stopped = stop;
+    if (app->flow == K7_FLOW_HW) {
+        board_set_rts(stop); /* active low: high = deasserted */
+        console_log("flow: RTS %s, %lu bytes buffered", stop ? "deasserted" : "asserted", (unsigned long)fill);
+    } else {
+        bool sent = uart_send_flow_char(app->port, stop ? UART_XOFF : UART_XON);
+        console_log("flow: %s%s, %lu bytes buffered", stop ? "XOFF" : "XON", sent ? "" : " not sent (TX held)",
+                    (unsigned long)fill);
     }
 }
 
@@ -174,7 +179,7 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
 
     /* RTS and CTS for the flow mode (§3.1, §4.3.2; k7-behaviour.md "Pins"). */
     app->flow = settings->serial.flow;
-    app->rts_held = false;
+    app->flow_stopped = false;
     board_route_cts(app->flow == K7_FLOW_HW);
     if (app->flow == K7_FLOW_NONE) {
         uart_set_direction_control(port, board_set_rts); /* RS485: RTS high while transmitting */
@@ -215,7 +220,7 @@ void k7_app_poll(struct k7_app *app)
         apply_escape_out(app, &out, held, held.t_us);
     }
 
-    update_rts(app);
+    update_flow(app);
 
     /* Close the open packet once the line has been idle for T (judged from the bytes' timestamps). */
     k7_packer_poll(&app->packer, systime_us());
@@ -230,8 +235,8 @@ bool k7_app_has_work(const struct k7_app *app)
     if (uart_rx_available(app->port) || (app->restart_pending && uart_tx_idle(app->port))) {
         return true;
     }
-    if (app->flow == K7_FLOW_HW && app->rts_held && k7_prebuf_count(&app->prebuf) < K7_RTS_RELEASE_BELOW) {
-        return true; /* the network took the data: assert RTS now, not at the next tick */
+    if (app->flow != K7_FLOW_NONE && app->flow_stopped && k7_prebuf_count(&app->prebuf) < K7_FLOW_GO_BELOW) {
+        return true; /* the network took the data: let the host send again now, not at the next tick */
     }
     /* An open packet closes at its deadline. The 1 ms SysTick wakes the loop anyway; only when the
      * deadline comes before the next tick does the loop stay awake (at most one tick) to close the

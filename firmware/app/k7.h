@@ -40,15 +40,16 @@ struct k7_app {
 
     /* Flow control as started (settings changed by AT commands apply after a restart). */
     enum k7_flow flow;
-    bool rts_held;            /* hardware flow control: RTS deasserted (buffer >= 75 %) */
+    bool flow_stopped;            /* flow control: the host was told to stop (RTS deasserted / XOFF sent) */
 };
 
-/* Hardware flow control: "the serial receive buffer" is the pre-connection / network-bound buffer
- * (prebuf): RTS is deasserted when it holds >= 75 % of its size and asserted again below 25 %.
+/* Flow control towards the host: "the serial receive buffer" is the pre-connection / network-bound
+ * buffer (prebuf). When it holds >= 75 % of its size the host is told to stop (hardware: RTS
+ * deasserted; software: XOFF sent), below 25 % to go on (RTS asserted; XON).
  * RTS is active low (asserted = low = send to me), like the PL011's UnRTS and RS-232 levels behind
  * a TTL inverter. */
-#define K7_RTS_HOLD_AT       (K7_PREBUF_SIZE * 3u / 4u)
-#define K7_RTS_RELEASE_BELOW (K7_PREBUF_SIZE / 4u)
+#define K7_FLOW_STOP_AT  (K7_PREBUF_SIZE * 3u / 4u)
+#define K7_FLOW_GO_BELOW (K7_PREBUF_SIZE / 4u)
 
 /* Open the module's serial port with the settings and start in transparent mode. The port pins must
  * be muxed (board_init). Returns false if the serial settings could not be applied, in which case

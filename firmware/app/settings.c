@@ -113,6 +113,7 @@ struct uart_config k7_serial_uart_config(const struct k7_serial_settings *s)
         .stop_bits = s->stop_bits,
         .parity = s->parity,
         .cts_flow = s->flow == K7_FLOW_HW,
+        .xonxoff = s->flow == K7_FLOW_XONXOFF,
     };
     return c;
 }

@@ -34,7 +34,12 @@ struct uart_config {
     enum uart_parity parity;
     bool cts_flow;      /* CTS gates TX (CTSEN; the pin must be muxed to UnCTS). RTS is never given to
                            the UART's FIFO logic: its owner drives it (RS485 direction, buffer level). */
+    bool xonxoff;       /* software flow control: a received XOFF stops TX after the character on the
+                           line, XON resumes it; both are consumed (never stored as data) */
 };
+
+#define UART_XON  0x11u
+#define UART_XOFF 0x13u
 
 /* RS485 direction output: called with true just before the first start bit of a transmission (the
  * line was idle) and with false once the last stop bit has left the pin (EOT interrupt). Runs in
@@ -91,6 +96,8 @@ struct uart_dev {
     /* RS485 direction control (NULL: none) and whether the direction output is on right now */
     uart_dir_fn dir;
     volatile bool dir_on;
+    /* XON/XOFF: the peer sent XOFF (TX held: CTL.TXE cleared) */
+    volatile bool tx_held;
 
     struct uart_stats stats;
 };
@@ -118,6 +125,11 @@ bool uart_open(struct uart_dev *u, uint32_t clk_hz, const struct uart_config *cf
 
 /* Drive `dir` around every transmission from now on (NULL: stop; the output is then left off). */
 void uart_set_direction_control(struct uart_dev *u, uart_dir_fn dir);
+
+/* XON/XOFF: send a flow control character ahead of the queued data (it goes into the hardware FIFO
+ * directly, behind at most the 16 characters already there). Returns false when the FIFO stayed full
+ * for a character time (e.g. the peer holds us with XOFF). */
+bool uart_send_flow_char(struct uart_dev *u, uint8_t c);
 
 /* Queue bytes for transmission; returns how many were accepted (the rest did not fit). */
 size_t uart_write(struct uart_dev *u, const void *data, size_t len);
