@@ -1,5 +1,6 @@
 #include "k7.h"
 
+#include "../board/board.h"
 #include "../board/console.h"
 #include "../board/cpu.h"
 #include "../board/systime.h"
@@ -118,6 +119,31 @@ static void at_byte(struct k7_app *app, const struct uart_rx_byte *rx)
     }
 }
 
+/* Flow control towards the host: hardware (RTS) or software (XOFF/XON) follows the fill level of
+ * the buffer user data waits in, with hysteresis (stop at >= 75 %, go again below 25 %). Called every
+ * main-loop pass: after the received bytes went in, and after the network took data out. */
+static void update_flow(struct k7_app *app)
+{
+    if (app->flow == K7_FLOW_NONE) {
+        return;
+    }
+    uint32_t fill = k7_prebuf_count(&app->prebuf);
+    bool stop = !app->flow_stopped && fill >= K7_FLOW_STOP_AT;
+    bool go = app->flow_stopped && fill < K7_FLOW_GO_BELOW;
+    if (!stop && !go) {
+        return;
+    }
+    app->flow_stopped = stop;
+    if (app->flow == K7_FLOW_HW) {
+        board_set_rts(stop); /* active low: high = deasserted */
+        console_log("flow: RTS %s, %lu bytes buffered", stop ? "deasserted" : "asserted", (unsigned long)fill);
+    } else {
+        bool sent = uart_send_flow_char(app->port, stop ? UART_XOFF : UART_XON);
+        console_log("flow: %s%s, %lu bytes buffered", stop ? "XOFF" : "XON", sent ? "" : " not sent (TX held)",
+                    (unsigned long)fill);
+    }
+}
+
 bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_dev *port, uint32_t clk_hz,
                   const char *version)
 {
@@ -151,6 +177,17 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
     k7_at_init(&app->at, k7_at_tables, settings, version, k7_store_save, port_write, port);
     enter_transparent(app);
 
+    /* RTS and CTS for the flow mode (§3.1, §4.3.2; k7-behaviour.md "Pins"). */
+    app->flow = settings->serial.flow;
+    app->flow_stopped = false;
+    board_route_cts(app->flow == K7_FLOW_HW);
+    if (app->flow == K7_FLOW_NONE) {
+        uart_set_direction_control(port, board_set_rts); /* RS485: RTS high while transmitting */
+    } else {
+        uart_set_direction_control(port, NULL);
+        board_set_rts(false); /* hardware flow: asserted (active low); XON/XOFF: unused, low */
+    }
+
     static const char *const parity_names = "NOEMS";
     console_log("serial port: UART1 %lu %u%c%u, flow %s, T1 %lu us, pack length %lu",
                 (unsigned long)settings->serial.baud, settings->serial.data_bits,
@@ -183,6 +220,8 @@ void k7_app_poll(struct k7_app *app)
         apply_escape_out(app, &out, held, held.t_us);
     }
 
+    update_flow(app);
+
     /* Close the open packet once the line has been idle for T (judged from the bytes' timestamps). */
     k7_packer_poll(&app->packer, systime_us());
 
@@ -195,6 +234,9 @@ bool k7_app_has_work(const struct k7_app *app)
 {
     if (uart_rx_available(app->port) || (app->restart_pending && uart_tx_idle(app->port))) {
         return true;
+    }
+    if (app->flow != K7_FLOW_NONE && app->flow_stopped && k7_prebuf_count(&app->prebuf) < K7_FLOW_GO_BELOW) {
+        return true; /* the network took the data: let the host send again now, not at the next tick */
     }
     /* An open packet closes at its deadline. The 1 ms SysTick wakes the loop anyway; only when the
      * deadline comes before the next tick does the loop stay awake (at most one tick) to close the

@@ -37,7 +37,19 @@ struct k7_app {
     uint64_t left_at_us;      /* end of that CR */
     bool restart_pending;     /* restart once the reply has left the UART */
     bool prebuf_overflowing;  /* for logging the start of an overflow once */
+
+    /* Flow control as started (settings changed by AT commands apply after a restart). */
+    enum k7_flow flow;
+    bool flow_stopped;            /* flow control: the host was told to stop (RTS deasserted / XOFF sent) */
 };
+
+/* Flow control towards the host: "the serial receive buffer" is the pre-connection / network-bound
+ * buffer (prebuf). When it holds >= 75 % of its size the host is told to stop (hardware: RTS
+ * deasserted; software: XOFF sent), below 25 % to go on (RTS asserted; XON).
+ * RTS is active low (asserted = low = send to me), like the PL011's UnRTS and RS-232 levels behind
+ * a TTL inverter. */
+#define K7_FLOW_STOP_AT  (K7_PREBUF_SIZE * 3u / 4u)
+#define K7_FLOW_GO_BELOW (K7_PREBUF_SIZE / 4u)
 
 /* Open the module's serial port with the settings and start in transparent mode. The port pins must
  * be muxed (board_init). Returns false if the serial settings could not be applied, in which case

@@ -114,7 +114,8 @@ struct uart_config k7_serial_uart_config(const struct k7_serial_settings *s)
         .data_bits = s->data_bits,
         .stop_bits = s->stop_bits,
         .parity = s->parity,
-        .hw_flow = s->flow == K7_FLOW_HW,
+        .cts_flow = s->flow == K7_FLOW_HW,
+        .xonxoff = s->flow == K7_FLOW_XONXOFF,
     };
     return c;
 }

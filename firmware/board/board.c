@@ -57,7 +57,7 @@ void board_init(struct board_info *info)
     gpio_input(GPIO_PORTJ_BASE, PIN_RELOAD, true);
 
     const struct uart_config console_cfg = {
-        .baud = BOARD_CONSOLE_BAUD, .data_bits = 8, .stop_bits = 1, .parity = UART_PARITY_NONE, .hw_flow = false,
+        .baud = BOARD_CONSOLE_BAUD, .data_bits = 8, .stop_bits = 1, .parity = UART_PARITY_NONE, .cts_flow = false,
     };
     info->console_ready = uart_open(&board_console_uart, info->clock.sysclk_hz, &console_cfg);
     if (info->console_ready) {
@@ -97,4 +97,13 @@ bool board_reload_pressed(void)
 void board_set_rts(bool high)
 {
     gpio_write(GPIO_PORTN_BASE, PIN_RTS, high);
+}
+
+void board_route_cts(bool to_uart)
+{
+    if (to_uart) {
+        gpio_alt_function(GPIO_PORTN_BASE, PIN_CTS, PCTL_UART);
+    } else {
+        gpio_input(GPIO_PORTN_BASE, PIN_CTS, false);
+    }
 }

@@ -5,8 +5,9 @@
  *   module pin   MCU pin   function
  *   TXD          PB1       U1Tx (PCTL 1)
  *   RXD          PB0       U1Rx (PCTL 1)
- *   RTS          PN0       GPIO output (U1RTS, PCTL 1, once hardware flow control is implemented)
- *   CTS          PN1       GPIO input  (U1CTS, PCTL 1, once hardware flow control is implemented)
+ *   RTS          PN0       GPIO output, driven by the firmware in every flow mode (RS485 direction,
+ *                          or the buffer level with hardware flow control)
+ *   CTS          PN1       U1CTS (PCTL 1) with hardware flow control, else GPIO input (unused)
  *   Reload       PJ0       GPIO input, internal pull-up, active low
  *   console TX   PA1       U0Tx (PCTL 1)  -- board debug console, not a module pin
  *   console RX   PA0       U0Rx (PCTL 1)
@@ -54,5 +55,8 @@ bool board_reload_pressed(void);
 
 /* RTS pin level (GPIO mode). */
 void board_set_rts(bool high);
+
+/* CTS pin: to the module UART's U1CTS (hardware flow control) or a plain input (otherwise). */
+void board_route_cts(bool to_uart);
 
 #endif

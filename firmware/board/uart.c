@@ -113,6 +113,11 @@ bool uart_open(struct uart_dev *u, uint32_t clk_hz, const struct uart_config *cf
     u->rx_head = u->rx_tail = 0;
     u->tx_head = u->tx_tail = 0;
     u->have_last_rx = false;
+    u->tx_held = false;
+    if (u->dir != NULL && u->dir_on) {
+        u->dir(false); /* whatever was in flight was flushed with the FIFOs */
+    }
+    u->dir_on = false;
 
     /* Divisor first; the LCRH write latches IBRD/FBRD/LCRH together. */
     reg_write(u->base + UART_IBRD, x >> 6);
@@ -128,8 +133,8 @@ bool uart_open(struct uart_dev *u, uint32_t clk_hz, const struct uart_config *cf
     if (hse) {
         ctl |= UART_CTL_HSE;
     }
-    if (cfg->hw_flow) {
-        ctl |= UART_CTL_RTSEN | UART_CTL_CTSEN;
+    if (cfg->cts_flow) {
+        ctl |= UART_CTL_CTSEN;
     }
     reg_write(u->base + UART_CTL, ctl);
 
@@ -149,6 +154,49 @@ static void tx_fill(struct uart_dev *u)
         u->tx_tail = u->tx_tail + 1u;
         u->stats.tx_bytes++;
     }
+}
+
+/* RS485: direction output on before a character reaches an idle transmitter. The start bit begins at
+ * the next baud tick after the DR write, so the output leads it by at most the few cycles of this
+ * call plus one sixteenth of a bit. Caller holds irq_save() or is the ISR. */
+static void dir_begin(struct uart_dev *u)
+{
+    if (u->dir == NULL || u->dir_on || u->tx_tail == u->tx_head) {
+        return;
+    }
+    u->dir_on = true;
+    reg_write(u->base + UART_ICR, UART_INT_EOT); /* an old end of transmission is not this one's */
+    reg_set(u->base + UART_IM, UART_INT_EOT);
+    u->dir(true); /* last: as close as possible to the DR write that follows */
+}
+
+/* RS485: EOT says the FIFO is empty and the last stop bit has left. If nothing was queued meanwhile
+ * the transmission is over: direction output off. */
+static void dir_end(struct uart_dev *u)
+{
+    uint32_t fr = reg_read(u->base + UART_FR);
+    if (!u->dir_on || u->tx_tail != u->tx_head || !(fr & UART_FR_TXFE) || (fr & UART_FR_BUSY)) {
+        return; /* still (or again) transmitting: the next EOT ends it */
+    }
+    u->dir(false);
+    u->dir_on = false;
+    reg_clear(u->base + UART_IM, UART_INT_EOT);
+}
+
+void uart_set_direction_control(struct uart_dev *u, uart_dir_fn dir)
+{
+    uint32_t key = irq_save();
+    if (u->dir != NULL && u->dir_on) {
+        u->dir(false);
+    }
+    u->dir = dir;
+    u->dir_on = false;
+    reg_clear(u->base + UART_IM, UART_INT_EOT);
+    if (dir != NULL) {
+        dir(false); /* receive while idle */
+        dir_begin(u); /* bytes already queued */
+    }
+    irq_restore(key);
 }
 
 /* After a fill, bytes left in the ring imply the FIFO is full, so its level will fall through the
@@ -180,10 +228,30 @@ size_t uart_write(struct uart_dev *u, const void *data, size_t len)
 
     uint32_t key = irq_save();
     u->tx_head = u->tx_head + (uint32_t)n; /* publish, then prime the FIFO */
+    dir_begin(u);
     tx_fill(u);
     tx_update_irq(u);
     irq_restore(key);
     return n;
+}
+
+bool uart_send_flow_char(struct uart_dev *u, uint8_t c)
+{
+    /* A character time at the slowest rate the driver accepts is far below this many polls. */
+    for (uint32_t i = 0; i < BUSY_POLL_LIMIT; i++) {
+        uint32_t key = irq_save();
+        if (!(reg_read(u->base + UART_FR) & UART_FR_TXFF)) {
+            reg_write(u->base + UART_DR, c);
+            u->stats.tx_bytes++;
+            irq_restore(key);
+            return true;
+        }
+        irq_restore(key);
+        if (u->tx_held) {
+            return false; /* the FIFO will not drain while the peer holds us */
+        }
+    }
+    return false;
 }
 
 size_t uart_write_str(struct uart_dev *u, const char *s)
@@ -234,6 +302,19 @@ static void rx_store(struct uart_dev *u, uint8_t data, uint8_t err, uint32_t t)
     u->rx_head = u->rx_head + 1u;
 }
 
+/* XON/XOFF from the peer. Clearing TXE lets the character on the line finish and starts no other
+ * (PL011); the FIFO and the ring keep their bytes. */
+static void rx_flow_char(struct uart_dev *u, uint8_t c)
+{
+    if (c == UART_XOFF) {
+        u->tx_held = true;
+        reg_clear(u->base + UART_CTL, UART_CTL_TXE);
+    } else {
+        u->tx_held = false;
+        reg_set(u->base + UART_CTL, UART_CTL_TXE);
+    }
+}
+
 static void rx_drain(struct uart_dev *u, bool newest_is_now)
 {
     uint8_t data[RX_BATCH_MAX];
@@ -264,6 +345,10 @@ static void rx_drain(struct uart_dev *u, bool newest_is_now)
             u->last_rx_t32 = t;
             u->have_last_rx = true;
 
+            if (u->config.xonxoff && err[i] == 0 && (data[i] == UART_XOFF || data[i] == UART_XON)) {
+                rx_flow_char(u, data[i]);
+                continue; /* flow control, not data (its time still counts for the stamps) */
+            }
             if (err[i] & UART_RXERR_OVERRUN) u->stats.rx_overrun++;
             if (err[i] & UART_RXERR_FRAMING) u->stats.rx_framing++;
             if (err[i] & UART_RXERR_PARITY) u->stats.rx_parity++;
@@ -287,5 +372,8 @@ void uart_isr(struct uart_dev *u)
     if (mis & UART_INT_TX) {
         tx_fill(u);
         tx_update_irq(u);
+    }
+    if (mis & UART_INT_EOT) {
+        dir_end(u);
     }
 }

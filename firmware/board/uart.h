@@ -10,6 +10,11 @@
  * TM4C fires when the FIFO level falls through the trigger level, so it is only relied on while the
  * FIFO has been filled above that level; the ring is then refilled from the ISR.
  *
+ * RS485 direction (optional, uart_set_direction_control): the direction output goes on before the
+ * first character of a transmission is written to the idle transmitter, and off in the end-of-
+ * transmission interrupt (IM.EOT, bit 11: FIFO empty and the last stop bit sent), which fires
+ * without CTL.EOT so the FIFO-level TX interrupt keeps refilling the FIFO back to back.
+ *
  * One struct uart_dev per UART instance; its buffers are supplied by the owner (see UART_DEV_DEFINE)
  * so sizes are chosen per port and nothing is allocated at run time.
  */
@@ -27,8 +32,19 @@ struct uart_config {
     uint8_t data_bits;  /* 5..8 */
     uint8_t stop_bits;  /* 1 or 2 */
     enum uart_parity parity;
-    bool hw_flow;       /* RTS follows the RX FIFO, CTS gates TX (pins must be muxed to the UART) */
+    bool cts_flow;      /* CTS gates TX (CTSEN; the pin must be muxed to UnCTS). RTS is never given to
+                           the UART's FIFO logic: its owner drives it (RS485 direction, buffer level). */
+    bool xonxoff;       /* software flow control: a received XOFF stops TX after the character on the
+                           line, XON resumes it; both are consumed (never stored as data) */
 };
+
+#define UART_XON  0x11u
+#define UART_XOFF 0x13u
+
+/* RS485 direction output: called with true just before the first start bit of a transmission (the
+ * line was idle) and with false once the last stop bit has left the pin (EOT interrupt). Runs in
+ * thread mode under PRIMASK or in the UART's interrupt handler. */
+typedef void (*uart_dir_fn)(bool transmit);
 
 /* Error bits stored with each received byte (same positions as DR[11:8] >> 8). */
 #define UART_RXERR_FRAMING 0x1u
@@ -77,6 +93,12 @@ struct uart_dev {
     uint32_t last_rx_t32; /* timestamp of the newest stored byte (ISR only) */
     bool have_last_rx;
 
+    /* RS485 direction control (NULL: none) and whether the direction output is on right now */
+    uart_dir_fn dir;
+    volatile bool dir_on;
+    /* XON/XOFF: the peer sent XOFF (TX held: CTL.TXE cleared) */
+    volatile bool tx_held;
+
     struct uart_stats stats;
 };
 
@@ -100,6 +122,14 @@ bool uart_config_valid(const struct uart_config *cfg, uint32_t clk_hz);
 /* Clock the UART, program it from clk_hz (system clock), enable it and its interrupt. Bytes still in
  * the rings are discarded. The pins must already be muxed. Returns false on an invalid config. */
 bool uart_open(struct uart_dev *u, uint32_t clk_hz, const struct uart_config *cfg);
+
+/* Drive `dir` around every transmission from now on (NULL: stop; the output is then left off). */
+void uart_set_direction_control(struct uart_dev *u, uart_dir_fn dir);
+
+/* XON/XOFF: send a flow control character ahead of the queued data (it goes into the hardware FIFO
+ * directly, behind at most the 16 characters already there). Returns false when the FIFO stayed full
+ * for a character time (e.g. the peer holds us with XOFF). */
+bool uart_send_flow_char(struct uart_dev *u, uint8_t c);
 
 /* Queue bytes for transmission; returns how many were accepted (the rest did not fit). */
 size_t uart_write(struct uart_dev *u, const void *data, size_t len);
