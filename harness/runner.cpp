@@ -157,8 +157,16 @@ void Engine::fail(const Step& st, const std::string& text) {
   res_.failure_where = st.loc.str();
 }
 
-void Engine::finish(Active& a, bool ok, const std::string& detail, Cycles at) {
+void Engine::finish(Active& a, bool ok, const std::string& detail_in, Cycles at) {
   const Step& st = *a.step;
+  std::string detail = detail_in;
+  // `after:` on any expectation: met earlier than that is a failure (expect.serial and expect.pin
+  // check it themselves with their own wording; this covers the network expectations).
+  if (ok && st.after && is_expectation(st.kind) && at < a.start + *st.after) {
+    ok = false;
+    detail = "met after " + format_duration(at - a.start) + ", earlier than after: " + format_duration(*st.after) +
+             " (" + detail_in + ")";
+  }
   StepRecord r;
   r.label = label(st);
   r.kind = step_name(st.kind);

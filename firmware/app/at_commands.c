@@ -67,4 +67,4 @@ static const struct k7_at_command device_commands[] = {
 
 static const struct k7_at_table device_table = {device_commands, sizeof device_commands / sizeof device_commands[0]};
 
-const struct k7_at_table *const k7_at_tables[] = {&device_table, NULL};
+const struct k7_at_table *const k7_at_tables[] = {&device_table, &k7_at_socket_table, NULL};

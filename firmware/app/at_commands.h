@@ -11,4 +11,6 @@
 /* The module's tables, NULL-terminated, for k7_at_init(). */
 extern const struct k7_at_table *const k7_at_tables[];
 
+extern const struct k7_at_table k7_at_socket_table; /* at_socket_commands.c */
+
 #endif

@@ -37,6 +37,9 @@ struct k7_app {
     uint64_t left_at_us;      /* end of that CR */
     bool restart_pending;     /* restart once the reply has left the UART */
     bool prebuf_overflowing;  /* for logging the start of an overflow once */
+    bool line_pending;        /* similar RFC2217: new line settings wait for the TX ring to drain */
+    struct k7_serial_settings pending_line;
+    uint32_t pending_clk_hz;
 };
 
 /* Open the module's serial port with the settings and start in transparent mode. The port pins must
@@ -44,6 +47,10 @@ struct k7_app {
  * the factory line settings are used instead. */
 bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_dev *port, uint32_t clk_hz,
                   const char *version);
+
+/* Similar RFC2217 (§4.3.4): switch the port to these line settings (not saved) as soon as what is
+ * queued for TXD has left at the old ones. False if the driver cannot program them. */
+bool k7_app_request_line(struct k7_app *app, const struct k7_serial_settings *line, uint32_t clk_hz);
 
 /* Process received bytes and timers. Call from the main loop. */
 void k7_app_poll(struct k7_app *app);

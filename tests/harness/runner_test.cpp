@@ -337,3 +337,21 @@ timeline:
   EXPECT_EQ(downs, 1);
   EXPECT_EQ(ups, 2);
 }
+
+// after: on a network expectation (here expect.tcp): met earlier than that fails the step.
+TEST(RunnerNet, AfterRejectsAnEarlyNetworkExpectation) {
+  const ScenarioResult r = run_text(R"(scenario: early-tcp
+network:
+  peers:
+    - name: pc
+      ip: 192.168.0.201
+timeline:
+  - wait: 100ms
+  - tcp.connect: {from: pc, to: 23, as: c1}
+  - expect.tcp.connected: {conn: c1, within: 50ms}
+  - serial.write: {data: "x"}
+  - expect.tcp: {conn: c1, data: "x", after: 30ms, within: 50ms}
+)");
+  ASSERT_EQ(r.status, RunStatus::Failed);
+  EXPECT_NE(r.failure.find("earlier than after: 30ms"), std::string::npos) << r.failure;
+}
