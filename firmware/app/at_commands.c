@@ -14,7 +14,7 @@ static int value(char *out, size_t cap, const char *s)
     return K7_AT_OK_VALUE;
 }
 
-/* AT+E (§5.3.5 1): echo ON/OFF. Takes effect at once for the next byte received. */
+/* AT+E (§5.3.5 1): echo ON/OFF. Takes effect at once for the next byte received, and is stored. */
 static int e_query(struct k7_at_ctx *ctx, char *out, size_t cap)
 {
     return value(out, cap, ctx->settings->echo ? "ON" : "OFF");
@@ -59,7 +59,7 @@ static int z_run(struct k7_at_ctx *ctx, char *out, size_t cap)
 }
 
 static const struct k7_at_command device_commands[] = {
-    {"E", 0, e_query, e_set},
+    {"E", K7_AT_PERSIST, e_query, e_set},
     {"ENTM", 0, entm_run, NULL},
     {"VER", 0, ver_query, NULL},
     {"Z", 0, z_run, NULL},

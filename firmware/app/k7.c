@@ -4,6 +4,7 @@
 #include "../board/cpu.h"
 #include "../board/systime.h"
 #include "at_commands.h"
+#include "settings_store.h"
 
 /* A byte can reach the application up to one UART receive time-out after its stop bit, plus one
  * main-loop period (the loop wakes at least every 1 ms SysTick). Timers of the escape detector wait
@@ -148,7 +149,7 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
                    (uart_rx_timeout_ns(port) + 999u) / 1000u + K7_LOOP_SLACK_US);
     k7_packer_init(&app->packer, app->guard_us, k7_pack_length(&settings->serial), uart_byte_time_ns(port),
                    uart_rx_timeout_ns(port));
-    k7_at_init(&app->at, k7_at_tables, settings, version, NULL, port_write, port);
+    k7_at_init(&app->at, k7_at_tables, settings, version, k7_store_save, port_write, port);
     enter_transparent(app);
 
     static const char *const parity_names = "NOEMS";

@@ -89,6 +89,22 @@ void k7_settings_factory(struct k7_settings *s)
     s->http_header_filter = false;
 }
 
+#define TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')
+
+void k7_settings_terminate_strings(struct k7_settings *s)
+{
+    TERMINATE(s->sock_a.remote_host);
+    TERMINATE(s->sock_b.remote_host);
+    TERMINATE(s->module_name);
+    TERMINATE(s->web_user);
+    TERMINATE(s->web_password);
+    TERMINATE(s->search_keyword);
+    TERMINATE(s->heart_data);
+    TERMINATE(s->reg_data);
+    TERMINATE(s->http_url);
+    TERMINATE(s->http_header);
+}
+
 struct uart_config k7_serial_uart_config(const struct k7_serial_settings *s)
 {
     struct uart_config c = {

@@ -1,7 +1,7 @@
 /*
  * The module's settings, as the user sees them through AT commands (and later the web pages and the
- * UDP setup protocol). This slice keeps them in RAM with the factory defaults of the K7 profile
- * (shared/spec/k7-behaviour.md "Factory defaults"); persistence in flash comes later.
+ * UDP setup protocol). They start as the factory defaults of the K7 profile
+ * (shared/spec/k7-behaviour.md "Factory defaults"); settings_store.c keeps them in flash.
  */
 #ifndef K7_APP_SETTINGS_H
 #define K7_APP_SETTINGS_H
@@ -100,6 +100,9 @@ struct k7_settings {
 
 /* Factory defaults of the K7 profile. */
 void k7_settings_factory(struct k7_settings *s);
+
+/* Force a NUL at the end of every text field (settings read from flash are never trusted further). */
+void k7_settings_terminate_strings(struct k7_settings *s);
 
 /* Line settings of the module's serial port in driver terms. */
 struct uart_config k7_serial_uart_config(const struct k7_serial_settings *s);

@@ -22,6 +22,34 @@
 #define BITBAND_ALIAS(addr, bit) \
     (((addr) & 0xF0000000u) | 0x02000000u | (((addr) & 0x000FFFFFu) << 5) | ((uint32_t)(bit) << 2))
 
+/* ---- Flash memory controller (tm4c1294-facts.md §6) ------------------------------------------- */
+#define FLASH_CTRL_BASE      0x400FD000u
+#define FLASH_FMA            (FLASH_CTRL_BASE + 0x000u)
+#define FLASH_FMD            (FLASH_CTRL_BASE + 0x004u)
+#define FLASH_FMC            (FLASH_CTRL_BASE + 0x008u)
+#define FLASH_FCRIS          (FLASH_CTRL_BASE + 0x00Cu)
+#define FLASH_FCMISC         (FLASH_CTRL_BASE + 0x014u)
+#define FLASH_FMC2           (FLASH_CTRL_BASE + 0x020u)
+#define FLASH_FWBVAL         (FLASH_CTRL_BASE + 0x030u)
+#define FLASH_FWB(n)         (FLASH_CTRL_BASE + 0x100u + 4u * (uint32_t)(n))
+#define FLASH_SECTOR_SIZE    0x4000u /* 16 KB erase sector */
+#define FLASH_ROW_WORDS      32u     /* the FWB write buffer: one 128-byte row */
+
+#define FLASH_FMC_WRKEY      0xA4420000u
+#define FLASH_FMC_WRITE      (1u << 0)
+#define FLASH_FMC_ERASE      (1u << 1)
+#define FLASH_FMC2_WRBUF     (1u << 0)
+/* FCRIS: access, program and erase-verify failures. */
+#define FLASH_FCRIS_ARIS     (1u << 0)
+#define FLASH_FCRIS_VOLTRIS  (1u << 9)
+#define FLASH_FCRIS_INVDRIS  (1u << 10)
+#define FLASH_FCRIS_ERRIS    (1u << 11)
+#define FLASH_FCRIS_PROGRIS  (1u << 13)
+#define FLASH_FCRIS_ERRORS   (FLASH_FCRIS_ARIS | FLASH_FCRIS_VOLTRIS | FLASH_FCRIS_INVDRIS | FLASH_FCRIS_ERRIS | FLASH_FCRIS_PROGRIS)
+
+_Static_assert(FLASH_FMC2 == 0x400FD020u, "FMC2 address");
+_Static_assert(FLASH_FWB(31) == 0x400FD17Cu, "FWB31 address");
+
 /* ---- System control (SYSCTL) ------------------------------------------------------------------ */
 #define SYSCTL_BASE          0x400FE000u
 #define SYSCTL_DID0          (SYSCTL_BASE + 0x000u)
