@@ -706,7 +706,7 @@ static uint64_t heart_period_us(void)
 static void net_heartbeat(struct sock *s, uint64_t now)
 {
     if (!st->heart_enable || st->heart_type != K7_HEART_NET || !is_client_mode(s->cfg->mode) ||
-        !sock_carries(s) || now - s->last_tx_us < heart_period_us()) {
+        !sock_carries(s) || now < s->last_tx_us + heart_period_us()) {
         return;
     }
     uint32_t n = packet_len(st->heart_data, st->heart_len);
@@ -741,7 +741,7 @@ static void com_heartbeat(uint64_t now)
         com_quiet_since_us = now;
         return;
     }
-    if (now - com_quiet_since_us < heart_period_us()) {
+    if (now < com_quiet_since_us + heart_period_us()) {
         return;
     }
     uint32_t n = packet_len(st->heart_data, st->heart_len);
@@ -823,14 +823,14 @@ static void client_poll(struct sock *s, uint64_t now, bool link_up)
     }
     if (s->state == SOCK_CONNECTED && s->pcb) {
         send_reg_first(s);
-        if (now - s->last_rx_us >= (uint64_t)st->socket_timeout_s * US_PER_S) {
+        if (now >= s->last_rx_us + (uint64_t)st->socket_timeout_s * US_PER_S) {
             console_log("socket %c: no data from the network for %lu s, reconnecting", s->name,
                         (unsigned long)st->socket_timeout_s);
             client_close(s);
             s->state = SOCK_ERROR;
             client_retry(s, 0);
         } else if (st->short_connection &&
-                   now - s->last_activity_us >= (uint64_t)st->short_connection_s * US_PER_S) {
+                   now >= s->last_activity_us + (uint64_t)st->short_connection_s * US_PER_S) {
             console_log("socket %c: short connection idle for %lu s, closing", s->name,
                         (unsigned long)st->short_connection_s);
             client_close(s);
@@ -877,11 +877,12 @@ void sockets_poll(void)
         tcp_bridge_poll();
     }
     serial_to_network();
+    now = now_us(); /* the data just sent stamped the sockets with a later time than the one above */
     for (unsigned i = 0; i < SOCKETS_COUNT; i++) {
         net_heartbeat(&socks[i], now);
     }
     com_heartbeat(now);
-    if (st->reset_timeout_s >= 60u && now - last_net_rx_us >= (uint64_t)st->reset_timeout_s * US_PER_S) {
+    if (st->reset_timeout_s >= 60u && now >= last_net_rx_us + (uint64_t)st->reset_timeout_s * US_PER_S) {
         console_log("reset timeout: no data from the network for %lu s, restarting", (unsigned long)st->reset_timeout_s);
         cpu_system_reset();
     }
