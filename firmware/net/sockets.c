@@ -52,7 +52,6 @@ struct sock {
 
     /* UDP */
     struct udp_pcb *udp;
-    bool remote_is_broadcast;
     ip_addr_t peer_ip;                     /* where serial data goes (client: remote; server: last sender) */
     u16_t peer_port;
     bool have_peer;
@@ -455,6 +454,12 @@ static void send_reg_first(struct sock *s)
 
 /* ---- UDP --------------------------------------------------------------------------------------- */
 
+static bool subnet_broadcast(const ip_addr_t *a)
+{
+    const struct netif *nif = netif_default;
+    return nif && ip4_addr_isbroadcast(ip_2_ip4(a), nif);
+}
+
 static bool udp_source_allowed(const struct sock *s, const ip_addr_t *addr, u16_t port)
 {
     if (s->cfg->mode != K7_SOCK_UDP_CLIENT || st->udp_any_peer) {
@@ -463,8 +468,9 @@ static bool udp_source_allowed(const struct sock *s, const ip_addr_t *addr, u16_
     if (port != s->cfg->remote_port) {
         return false;
     }
-    /* With a broadcast remote address the answers come from the hosts' own addresses. */
-    return s->remote_is_broadcast || ip_addr_cmp(addr, &s->peer_ip);
+    /* With a broadcast remote address the answers come from the hosts' own addresses. (Judged now,
+     * not at start: with DHCP the subnet is known only later.) */
+    return ip_addr_cmp(addr, &s->peer_ip) || subnet_broadcast(&s->peer_ip);
 }
 
 static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
@@ -502,10 +508,47 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
     udp_to_serial(s);
 }
 
-static bool subnet_broadcast(const ip_addr_t *a)
+/* The UDP client's destination is known: serial data can go. */
+static void udp_set_remote(struct sock *s, const ip_addr_t *a)
 {
-    const struct netif *nif = netif_default;
-    return nif && ip4_addr_isbroadcast(ip_2_ip4(a), nif);
+    s->peer_ip = *a;
+    s->peer_port = s->cfg->remote_port;
+    s->have_peer = true;
+    s->state = SOCK_CONNECTED;
+    s->reg_first_due = reg_first();
+    s->last_tx_us = now_us();
+    log_addr("UDP client, sending to", s, a, s->cfg->remote_port);
+}
+
+static void udp_dns_found(const char *name, const ip_addr_t *addr, void *arg)
+{
+    struct sock *s = arg;
+    s->resolving = false;
+    if (!addr) {
+        console_log("socket %c: cannot resolve %s", s->name, name);
+        s->state = SOCK_ERROR;
+        client_retry(s, CLIENT_RETRY_US);
+        return;
+    }
+    udp_set_remote(s, addr);
+}
+
+/* Resolve the UDP client's remote name (once it is known, a UDP client has nothing to redo). */
+static void udp_resolve(struct sock *s)
+{
+    ip_addr_t a;
+    s->retry_armed = false;
+    s->resolving = true;
+    s->state = SOCK_CONNECTING;
+    err_t e = dns_gethostbyname(s->cfg->remote_host, &a, udp_dns_found, s);
+    if (e == ERR_OK) {
+        s->resolving = false;
+        udp_set_remote(s, &a);
+    } else if (e != ERR_INPROGRESS) {
+        s->resolving = false;
+        s->state = SOCK_ERROR;
+        client_retry(s, CLIENT_RETRY_US);
+    }
 }
 
 static void udp_start(struct sock *s)
@@ -526,44 +569,17 @@ static void udp_start(struct sock *s)
     s->udp = pcb;
     if (s->cfg->mode == K7_SOCK_UDP_CLIENT) {
         ip_addr_t a;
-        if (!ipaddr_aton(s->cfg->remote_host, &a)) {
-            /* Resolved once; a UDP client has no connection to re-establish. */
-            err_t e = dns_gethostbyname(s->cfg->remote_host, &a, NULL, NULL);
-            if (e != ERR_OK) {
-                s->resolving = true; /* poll() asks again */
-                s->state = SOCK_CONNECTING;
-                console_log("socket %c: UDP client, resolving %s", s->name, s->cfg->remote_host);
-                return;
-            }
+        console_log("socket %c: UDP client on port %u to %s:%u", s->name, s->cfg->local_port, s->cfg->remote_host,
+                    s->cfg->remote_port);
+        if (ipaddr_aton(s->cfg->remote_host, &a)) {
+            udp_set_remote(s, &a);
+        } else {
+            s->state = SOCK_CONNECTING;
+            client_retry(s, 0); /* resolved once the link is up */
         }
-        s->peer_ip = a;
-        s->peer_port = s->cfg->remote_port;
-        s->have_peer = true;
-        s->remote_is_broadcast = ip_addr_isbroadcast(&a, netif_default) || subnet_broadcast(&a);
-        s->state = SOCK_CONNECTED;
-        s->reg_first_due = reg_first();
-        s->last_tx_us = now_us();
-        log_addr("UDP client, local port", s, &a, s->cfg->remote_port);
     } else {
         s->state = SOCK_LISTEN;
         console_log("socket %c: UDP server on port %u", s->name, s->cfg->local_port);
-    }
-}
-
-static void udp_resolve_poll(struct sock *s)
-{
-    ip_addr_t a;
-    err_t e = dns_gethostbyname(s->cfg->remote_host, &a, NULL, NULL);
-    if (e == ERR_OK) {
-        s->resolving = false;
-        s->peer_ip = a;
-        s->peer_port = s->cfg->remote_port;
-        s->have_peer = true;
-        s->remote_is_broadcast = subnet_broadcast(&a);
-        s->state = SOCK_CONNECTED;
-        s->reg_first_due = reg_first();
-        s->last_tx_us = now_us();
-        log_addr("UDP client resolved to", s, &a, s->cfg->remote_port);
     }
 }
 
@@ -857,8 +873,8 @@ void sockets_poll(void)
             break;
         case K7_SOCK_UDP_CLIENT:
         case K7_SOCK_UDP_SERVER:
-            if (s->resolving) {
-                udp_resolve_poll(s);
+            if (s->retry_armed && link_up && now >= s->retry_at_us && !s->resolving) {
+                udp_resolve(s);
             }
             if (link_up && !link_was_up && s->state == SOCK_CONNECTED) {
                 s->reg_first_due = reg_first(); /* UDP "First": once the link is there */
