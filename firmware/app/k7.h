@@ -3,8 +3,8 @@
  *
  * Transparent mode: every received byte goes through the "+++" detector; what it releases is user
  * data. User data is held in the pre-connection buffer (the 2 KB buffer the module keeps until a
- * connection exists), cut into packets by the packer (packer.h); the network side (net/tcp_bridge.c)
- * takes it from there to the TCP clients, one closed packet at a time.
+ * connection exists), cut into packets by the packer (packer.h); the network side (net/sockets.c)
+ * takes it from there to the sockets' connections, one closed packet at a time.
  * AT mode: bytes go to the AT interpreter; AT+ENTM returns to transparent mode.
  */
 #ifndef K7_APP_K7_H

@@ -68,6 +68,7 @@ static bool server_started;          /* one TCP server instance (tcp_bridge.c) *
 static struct sock *server_sock;
 static uint64_t last_net_rx_us;      /* RSTIM */
 static uint64_t com_quiet_since_us;  /* COM heartbeat: serial output idle since */
+static bool com_busy;                /* the serial port was transmitting (or in AT mode) last pass */
 static bool link_was_up;
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
@@ -752,10 +753,15 @@ static void com_heartbeat(uint64_t now)
     if (!st->heart_enable || st->heart_type != K7_HEART_COM) {
         return;
     }
-    /* "Without serial output": the quiet time counts from the moment the last stop bit left. */
+    /* "Without serial output": the quiet time counts from the moment the last stop bit left, i.e. the
+     * first pass that finds the transmitter idle (at most one 1 ms tick late, never early). */
     if (!conf.serial_open() || !uart_tx_idle(conf.port)) {
-        com_quiet_since_us = now;
+        com_busy = true;
         return;
+    }
+    if (com_busy) {
+        com_busy = false;
+        com_quiet_since_us = now;
     }
     if (now < com_quiet_since_us + heart_period_us()) {
         return;
@@ -765,6 +771,7 @@ static void com_heartbeat(uint64_t now)
         uart_write(conf.port, st->heart_data, n);
     }
     com_quiet_since_us = now;
+    com_busy = true; /* the heartbeat itself is serial output */
 }
 
 /* ---- public ------------------------------------------------------------------------------------ */
