@@ -42,6 +42,7 @@ struct sock {
     /* TCP client */
     struct tcp_pcb *pcb;
     struct pbuf *rx;                       /* received, not yet in the UART ring */
+    struct pbuf *rx_closed;                /* the same, of a connection that is gone (still goes out first) */
     ip_addr_t remote;
     bool resolving;                        /* DNS query under way */
     bool retry_armed;
@@ -70,6 +71,7 @@ static uint64_t last_net_rx_us;      /* RSTIM */
 static uint64_t com_quiet_since_us;  /* COM heartbeat: serial output idle since */
 static bool com_busy;                /* the serial port was transmitting (or in AT mode) last pass */
 static bool link_was_up;
+static struct pbuf *server_closed_rx; /* data of TCP server clients that are gone, for the UART */
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
 
@@ -209,22 +211,28 @@ void sockets_tcp_to_serial(struct tcp_pcb *pcb, struct pbuf **rx)
     }
 }
 
-static void udp_to_serial(struct sock *s)
+/* Network -> serial for data nobody acknowledges: as much of *queue as the UART ring takes. */
+static void queue_to_serial(struct pbuf **queue)
 {
-    if (!s->udp_rx || !conf.serial_open || !conf.serial_open()) {
+    if (!*queue || !conf.serial_open || !conf.serial_open()) {
         return;
     }
-    while (s->udp_rx) {
-        struct pbuf *q = s->udp_rx;
+    while (*queue) {
+        struct pbuf *q = *queue;
         size_t n = uart_write(conf.port, q->payload, q->len);
         if (n == 0) {
             break;
         }
-        s->udp_rx = pbuf_free_header(s->udp_rx, (u16_t)n);
+        *queue = pbuf_free_header(*queue, (u16_t)n);
         if (n < q->len) {
             break;
         }
     }
+}
+
+static void udp_to_serial(struct sock *s)
+{
+    queue_to_serial(&s->udp_rx);
 }
 
 /* ---- TCP client -------------------------------------------------------------------------------- */
@@ -237,11 +245,27 @@ static void client_retry(struct sock *s, uint64_t delay_us)
     s->retry_at_us = now_us() + delay_us;
 }
 
-static void client_drop_rx(struct sock *s)
+/* The connection is gone: what it delivered and the UART has not taken yet still goes out, before
+ * anything of the next connection (the device never drops bytes a TCP peer sent). */
+static void client_keep_rx(struct sock *s)
 {
-    if (s->rx) {
-        pbuf_free(s->rx);
-        s->rx = NULL;
+    if (!s->rx) {
+        return;
+    }
+    if (s->rx_closed) {
+        pbuf_cat(s->rx_closed, s->rx);
+    } else {
+        s->rx_closed = s->rx;
+    }
+    s->rx = NULL;
+}
+
+/* Network -> serial for the TCP client: the old connection's rest first. */
+static void client_to_serial(struct sock *s)
+{
+    queue_to_serial(&s->rx_closed);
+    if (!s->rx_closed && s->pcb && s->rx) {
+        sockets_tcp_to_serial(s->pcb, &s->rx);
     }
 }
 
@@ -250,7 +274,11 @@ static bool client_close(struct sock *s)
 {
     struct tcp_pcb *pcb = s->pcb;
     s->pcb = NULL;
-    client_drop_rx(s);
+    if (pcb && s->rx) {
+        /* Kept for the UART: acknowledged now, or lwIP would close with a RST. */
+        tcp_recved(pcb, s->rx->tot_len);
+    }
+    client_keep_rx(s);
     if (!pcb) {
         return false;
     }
@@ -273,7 +301,7 @@ static void client_err(void *arg, err_t err)
     }
     bool was_connected = s->state == SOCK_CONNECTED;
     s->pcb = NULL; /* lwIP freed it */
-    client_drop_rx(s);
+    client_keep_rx(s);
     s->state = SOCK_ERROR;
     console_log("socket %c: %s (error %d)", s->name, was_connected ? "connection lost" : "connect failed", (int)err);
     /* A lost connection is re-established at once; a failed attempt is retried a little later. */
@@ -312,7 +340,7 @@ static err_t client_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
     } else {
         s->rx = p;
     }
-    sockets_tcp_to_serial(pcb, &s->rx);
+    client_to_serial(s);
     return ERR_OK;
 }
 
@@ -841,9 +869,7 @@ void sockets_init(const struct sockets_config *cfg)
 
 static void client_poll(struct sock *s, uint64_t now, bool link_up)
 {
-    if (s->pcb && s->rx) {
-        sockets_tcp_to_serial(s->pcb, &s->rx);
-    }
+    client_to_serial(s);
     if (s->state == SOCK_CONNECTED && s->pcb) {
         send_reg_first(s);
         if (now >= s->last_rx_us + (uint64_t)st->socket_timeout_s * US_PER_S) {
@@ -897,6 +923,7 @@ void sockets_poll(void)
     }
     link_was_up = link_up;
     if (server_started) {
+        queue_to_serial(&server_closed_rx);
         tcp_bridge_poll();
     }
     serial_to_network();
@@ -922,6 +949,16 @@ bool sockets_has_work(void)
         }
     }
     return false;
+}
+
+void sockets_keep_closed_rx(struct pbuf *p)
+{
+    if (server_closed_rx) {
+        pbuf_cat(server_closed_rx, p);
+    } else {
+        server_closed_rx = p;
+    }
+    queue_to_serial(&server_closed_rx);
 }
 
 void sockets_tcp_connected(void)

@@ -78,6 +78,10 @@ bool sockets_net_data(const struct pbuf *p);
 /* A TCP connection came up (first client of the server): UARTCLBUF. */
 void sockets_tcp_connected(void);
 
+/* A client is gone with data the UART has not taken yet: it still goes to the serial port (the
+ * device never drops bytes a TCP peer sent). Takes ownership of p. */
+void sockets_keep_closed_rx(struct pbuf *p);
+
 /* Network -> serial for a TCP connection: as much of *rx as the UART ring takes, acknowledged to the
  * peer (tcp_recved) as it goes. */
 void sockets_tcp_to_serial(struct tcp_pcb *pcb, struct pbuf **rx);

@@ -27,7 +27,7 @@ static struct tcp_pcb *listener;
 static void client_free(struct bridge_client *c)
 {
     if (c->rx) {
-        pbuf_free(c->rx);
+        sockets_keep_closed_rx(c->rx); /* received before the end: still for the serial port */
         c->rx = NULL;
     }
     c->pcb = NULL;
@@ -42,6 +42,10 @@ static bool client_close(struct bridge_client *c, const char *why)
     tcp_arg(pcb, NULL);
     tcp_recv(pcb, NULL);
     tcp_err(pcb, NULL);
+    if (c->rx) {
+        /* Kept for the UART (client_free): acknowledged now, or lwIP would close with a RST. */
+        tcp_recved(pcb, c->rx->tot_len);
+    }
     client_free(c);
     if (tcp_close(pcb) != ERR_OK) {
         tcp_abort(pcb);
