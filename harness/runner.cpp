@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "harness/net/dhcp_server.h"
+#include "harness/net/dns_server.h"
 #include "harness/net/host_stack.h"
 #include "harness/net/segment.h"
 #include "harness/serial_host.h"
@@ -116,6 +117,7 @@ class Engine {
   std::unique_ptr<Segment> segment_;
   std::unique_ptr<HostStack> hosts_;
   std::unique_ptr<DhcpServer> dhcp_;
+  std::unique_ptr<DnsServer> dns_;
   Ipv4 device_ip_{0xC0A80007};  // the factory address; the harness does not set it
   std::map<std::string, int> conns_, listeners_, sockets_;
   std::map<std::string, std::size_t> tcp_consumed_, tcp_segments_consumed_, udp_consumed_;
@@ -159,8 +161,16 @@ void Engine::fail(const Step& st, const std::string& text) {
   res_.failure_where = st.loc.str();
 }
 
-void Engine::finish(Active& a, bool ok, const std::string& detail, Cycles at) {
+void Engine::finish(Active& a, bool ok, const std::string& detail_in, Cycles at) {
   const Step& st = *a.step;
+  std::string detail = detail_in;
+  // `after:` on any expectation: met earlier than that is a failure (expect.serial and expect.pin
+  // check it themselves with their own wording; this covers the network expectations).
+  if (ok && st.after && is_expectation(st.kind) && at < a.start + *st.after) {
+    ok = false;
+    detail = "met after " + format_duration(at - a.start) + ", earlier than after: " + format_duration(*st.after) +
+             " (" + detail_in + ")";
+  }
   StepRecord r;
   r.label = label(st);
   r.kind = step_name(st.kind);
@@ -760,7 +770,7 @@ bool Engine::check_expect_tcp(Active& a) {
 
 // The segment with the device's port and one port per peer; the device's cable is plugged.
 void Engine::setup_network() {
-  if (sc_.network.peers.empty() && !sc_.network.dhcp) return;
+  if (sc_.network.peers.empty() && !sc_.network.dhcp && !sc_.network.dns) return;
   segment_ = std::make_unique<Segment>(board_->events(), sc_.seed);
   board_->attach_ethernet(&segment_->device_port());
   segment_->set_device_receiver([this](const std::vector<std::uint8_t>& f) { board_->ethernet_receive(f); });
@@ -773,6 +783,15 @@ void Engine::setup_network() {
     cfg.router = Ipv4{0xC0A80001};
     cfg.dns = Ipv4{0xC0A80001};
     dhcp_ = std::make_unique<DhcpServer>(board_->events(), *hosts_, cfg);
+  }
+  if (sc_.network.dns) {
+    // At the factory DNS address, on the DHCP server's peer when there is one.
+    DnsServerConfig cfg;
+    cfg.peer = sc_.network.dhcp ? hosts_->find_peer("dhcp-server")
+                                : hosts_->add_peer("dns-server", Ipv4{0xC0A80001}, 24, derive_mac("dns-server"));
+    for (const auto& [name, ip] : sc_.network.dns_records) cfg.records[dns_normal_name(name)] = ip;
+    dns_ = std::make_unique<DnsServer>(*hosts_, cfg);
+    if (!dns_->ok()) throw std::runtime_error("network: the DNS server peer could not bind UDP port 53");
   }
   hosts_->set_on_activity([this] { board_->request_stop(); });
   board_->set_link(true);

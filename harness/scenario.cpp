@@ -319,9 +319,27 @@ void parse_serial(Reader& r, const Field& f, Scenario& sc) {
 void parse_network(Reader& r, const Field& f, Scenario& sc) {
   if (f.node.IsNull()) return;
   if (!r.expect_map(f, "a mapping with peers: and dhcp:")) return;
-  MapReader m(r, f, "network", {"peers", "dhcp"});
+  MapReader m(r, f, "network", {"peers", "dhcp", "dns"});
   if (auto d = m.get("dhcp")) {
     if (auto b = r.boolean(*d)) sc.network.dhcp = *b;
+  }
+  if (auto d = m.get("dns")) {
+    // Extension: a DNS server peer with these A records, e.g. {server.example: 192.168.0.201}.
+    if (r.expect_map(*d, "a mapping of host names to IPv4 addresses, e.g. {server.example: 192.168.0.201}")) {
+      sc.network.dns = true;
+      for (auto it = d->node.begin(); it != d->node.end(); ++it) {
+        Field nf = make_field(it->second, it->first, it->first.as<std::string>());
+        const std::string host = it->first.as<std::string>();
+        const bool valid = !host.empty() && host.size() <= 253 &&
+                           host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+                               std::string::npos;
+        if (!valid) {
+          r.error(nf.key_mark, "dns: '" + host + "' is not a host name (letters, digits, '-' and '.')");
+          continue;
+        }
+        if (auto ip = r.ipv4(nf)) sc.network.dns_records.emplace_back(host, *ip);
+      }
+    }
   }
   auto peers = m.get("peers");
   if (!peers || peers->node.IsNull()) return;

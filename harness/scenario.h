@@ -284,6 +284,10 @@ struct Peer {
 struct NetworkConfig {
   std::vector<Peer> peers;
   bool dhcp = false;
+  // Extension: `dns: {name: ip, ...}` runs a DNS server peer at 192.168.0.1 (the factory DNS
+  // address; shared with the DHCP server peer) answering these names (harness/net/dns_server.h).
+  bool dns = false;
+  std::vector<std::pair<std::string, Ipv4>> dns_records;
   const Peer* find_peer(const std::string& name) const;
 };
 

@@ -349,4 +349,5 @@ static const struct k7_at_command device_commands[] = {
 static const struct k7_at_table device_table = {device_commands, sizeof device_commands / sizeof device_commands[0]};
 
 extern const struct k7_at_table k7_at_serial_table; /* at_serial_commands.c */
-const struct k7_at_table *const k7_at_tables[] = {&device_table, &k7_at_function_table, &k7_at_serial_table, NULL};
+const struct k7_at_table *const k7_at_tables[] = {&device_table, &k7_at_function_table, &k7_at_serial_table,
+                                                    &k7_at_socket_table, NULL};

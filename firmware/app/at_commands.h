@@ -13,5 +13,6 @@ extern const struct k7_at_table *const k7_at_tables[];
 
 /* RFCEN, Modbus, net print, HTTPD client (at_functions.c). */
 extern const struct k7_at_table k7_at_function_table;
+extern const struct k7_at_table k7_at_socket_table; /* at_socket_commands.c */
 
 #endif

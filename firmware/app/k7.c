@@ -154,6 +154,7 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
     app->left_at_us = 0;
     app->restart_pending = false;
     app->prebuf_overflowing = false;
+    app->line_pending = false;
     k7_prebuf_init(&app->prebuf);
 
     struct uart_config cfg = k7_serial_uart_config(&settings->serial);
@@ -202,8 +203,50 @@ bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_
     return ok;
 }
 
+/* Timing of the escape detector and the packer for the port's current line settings. */
+static void apply_line_timing(struct k7_app *app, const struct k7_serial_settings *line)
+{
+    app->frame_us = (uart_byte_time_ns(app->port) + 500u) / 1000u;
+    app->guard_us = k7_pack_time_us(line);
+    k7_escape_init(&app->escape, app->guard_us, uart_byte_time_ns(app->port),
+                   (uart_rx_timeout_ns(app->port) + 999u) / 1000u + K7_LOOP_SLACK_US);
+    k7_packer_init(&app->packer, app->guard_us, k7_pack_length(line), uart_byte_time_ns(app->port),
+                   uart_rx_timeout_ns(app->port));
+}
+
+bool k7_app_request_line(struct k7_app *app, const struct k7_serial_settings *line, uint32_t clk_hz)
+{
+    struct uart_config cfg = k7_serial_uart_config(line);
+    if (!uart_config_valid(&cfg, clk_hz)) {
+        return false;
+    }
+    app->pending_line = *line;
+    app->pending_clk_hz = clk_hz;
+    app->line_pending = true;
+    return true;
+}
+
+static void switch_line(struct k7_app *app)
+{
+    struct uart_config cfg = k7_serial_uart_config(&app->pending_line);
+    app->line_pending = false;
+    uart_open(app->port, app->pending_clk_hz, &cfg);
+    apply_line_timing(app, &app->pending_line);
+    /* Data waiting for the network stays; its packet boundaries start afresh as one packet. */
+    uint64_t now = systime_us();
+    for (uint32_t i = 0; i < k7_prebuf_count(&app->prebuf); i++) {
+        k7_packer_feed(&app->packer, now);
+    }
+    console_log("serial port: now %lu baud, %u data bits, %u stop bits (similar RFC2217, not saved)",
+                (unsigned long)app->pending_line.baud, app->pending_line.data_bits, app->pending_line.stop_bits);
+}
+
 void k7_app_poll(struct k7_app *app)
 {
+    if (app->line_pending && uart_tx_idle(app->port)) {
+        switch_line(app);
+    }
+
     struct uart_rx_byte rx;
     while (uart_rx_pop(app->port, &rx)) {
         if (app->mode == K7_MODE_TRANSPARENT) {
@@ -232,7 +275,7 @@ void k7_app_poll(struct k7_app *app)
 
 bool k7_app_has_work(const struct k7_app *app)
 {
-    if (uart_rx_available(app->port) || (app->restart_pending && uart_tx_idle(app->port))) {
+    if (uart_rx_available(app->port) || ((app->restart_pending || app->line_pending) && uart_tx_idle(app->port))) {
         return true;
     }
     if (app->flow != K7_FLOW_NONE && app->flow_stopped && k7_prebuf_count(&app->prebuf) < K7_FLOW_GO_BELOW) {

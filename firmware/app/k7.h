@@ -3,8 +3,8 @@
  *
  * Transparent mode: every received byte goes through the "+++" detector; what it releases is user
  * data. User data is held in the pre-connection buffer (the 2 KB buffer the module keeps until a
- * connection exists), cut into packets by the packer (packer.h); the network side (net/tcp_bridge.c)
- * takes it from there to the TCP clients, one closed packet at a time.
+ * connection exists), cut into packets by the packer (packer.h); the network side (net/sockets.c)
+ * takes it from there to the sockets' connections, one closed packet at a time.
  * AT mode: bytes go to the AT interpreter; AT+ENTM returns to transparent mode.
  */
 #ifndef K7_APP_K7_H
@@ -41,6 +41,9 @@ struct k7_app {
     /* Flow control as started (settings changed by AT commands apply after a restart). */
     enum k7_flow flow;
     bool flow_stopped;            /* flow control: the host was told to stop (RTS deasserted / XOFF sent) */
+    bool line_pending;        /* similar RFC2217: new line settings wait for the TX ring to drain */
+    struct k7_serial_settings pending_line;
+    uint32_t pending_clk_hz;
 };
 
 /* Flow control towards the host: "the serial receive buffer" is the pre-connection / network-bound
@@ -56,6 +59,10 @@ struct k7_app {
  * the factory line settings are used instead. */
 bool k7_app_start(struct k7_app *app, struct k7_settings *settings, struct uart_dev *port, uint32_t clk_hz,
                   const char *version);
+
+/* Similar RFC2217 (§4.3.4): switch the port to these line settings (not saved) as soon as what is
+ * queued for TXD has left at the old ones. False if the driver cannot program them. */
+bool k7_app_request_line(struct k7_app *app, const struct k7_serial_settings *line, uint32_t clk_hz);
 
 /* Process received bytes and timers. Call from the main loop. */
 void k7_app_poll(struct k7_app *app);

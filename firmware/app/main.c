@@ -12,7 +12,6 @@
 #include "../board/cpu.h"
 #include "../board/systime.h"
 #include "../net/net.h"
-#include "../net/tcp_bridge.h"
 #include "k7.h"
 #include "settings.h"
 #include "settings_store.h"
@@ -31,7 +30,13 @@ static struct k7_app app;
 /* Network data may go to the module's TXD only in transparent mode (never into AT replies). */
 static bool serial_open_for_network(void)
 {
-    return app.mode == K7_MODE_TRANSPARENT;
+    return app.mode == K7_MODE_TRANSPARENT && !app.line_pending;
+}
+
+/* Similar RFC2217 from the network: new line settings for the module's port (not saved). */
+static bool apply_line_from_network(const struct k7_serial_settings *line)
+{
+    return k7_app_request_line(&app, line, board.clock.sysclk_hz);
 }
 
 /* Reload pin (000_f07c2e1ebe076025.txt §3.1, k7-behaviour.md "Pins"): held low from power-on or reset
@@ -94,8 +99,9 @@ int main(void)
         .port = &board_module_uart,
         .serial_data = &app.prebuf,
         .serial_open = serial_open_for_network,
+        .packer = &app.packer, /* serial data leaves packet by packet (packing rule) */
+        .apply_line = apply_line_from_network,
     };
-    tcp_bridge_set_packer(&app.packer); /* serial data leaves packet by packet (packing rule) */
     net_init(&net);
 
     for (;;) {

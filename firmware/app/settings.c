@@ -105,6 +105,8 @@ void k7_settings_terminate_strings(struct k7_settings *s)
     TERMINATE(s->reg_data);
     TERMINATE(s->http_url);
     TERMINATE(s->http_header);
+    TERMINATE(s->cloud_id);
+    TERMINATE(s->cloud_password);
 }
 
 struct uart_config k7_serial_uart_config(const struct k7_serial_settings *s)

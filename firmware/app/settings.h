@@ -92,6 +92,16 @@ struct k7_settings {
     char http_url[K7_URL_MAX];
     char http_header[K7_HEADER_MAX];
     bool http_header_filter;
+
+    /* periodic packets: byte counts of heart_data / reg_data, which may hold raw bytes set in HEX
+     * (AT+HEARTUSER / AT+REGUSER); 0 = the field is NUL-terminated ASCII text (factory, HEARTDT,
+     * REGUSR). The *_hex flags only say how the query shows the data. */
+    uint8_t heart_len;
+    bool heart_hex;
+    uint8_t reg_len;
+    bool reg_hex;
+    char cloud_id[21];            /* REGCLOUD: USR Cloud device ID (20 characters) */
+    char cloud_password[9];       /* REGCLOUD: password (8 characters) */
 };
 
 /* Factory defaults of the K7 profile. */

@@ -22,7 +22,7 @@
 #define PBUF_POOL_SIZE              32  /* ~1.5 KB each: two full 16 KB windows in flight */
 #define MEMP_NUM_PBUF               16
 #define MEMP_NUM_UDP_PCB            6
-#define MEMP_NUM_TCP_PCB            17  /* 16 server clients + 1 spare (the listener has its own pool) */
+#define MEMP_NUM_TCP_PCB            20  /* 16 server clients, a TCP client per socket, closing ones */
 #define MEMP_NUM_TCP_PCB_LISTEN     4
 #define MEMP_NUM_TCP_SEG            128
 #define MEMP_NUM_ARP_QUEUE          16
@@ -35,7 +35,7 @@
 #define LWIP_ARP                    1
 #define LWIP_ETHERNET               1
 #define LWIP_ICMP                   1
-#define LWIP_RAW                    0
+#define LWIP_RAW                    1   /* AT+PING */
 #define LWIP_UDP                    1
 #define LWIP_TCP                    1
 #define LWIP_DHCP                   1

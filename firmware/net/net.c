@@ -18,7 +18,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
-#include "tcp_bridge.h"
+#include "sockets.h"
 
 /* The PHY interrupt reports link changes; this poll is a fallback for a missed one. */
 #define PHY_POLL_MS 500u
@@ -229,7 +229,16 @@ bool net_init(const struct net_config *cfg)
         console_log("net: DHCP client started");
     }
 
-    tcp_bridge_init(s, cfg->port, cfg->serial_data, cfg->serial_open);
+    const struct sockets_config sc = {
+        .settings = s,
+        .port = cfg->port,
+        .serial_data = cfg->serial_data,
+        .packer = cfg->packer,
+        .serial_open = cfg->serial_open,
+        .apply_line = cfg->apply_line,
+        .mac = board_mac,
+    };
+    sockets_init(&sc);
 
     net_ready = true;
     link_up = false;
@@ -248,10 +257,10 @@ void net_poll(void)
         service_phy();
     }
     sys_check_timeouts();
-    tcp_bridge_poll();
+    sockets_poll();
 }
 
 bool net_has_work(void)
 {
-    return net_ready && (emac_has_work() || tcp_bridge_has_work());
+    return net_ready && (emac_has_work() || sockets_has_work());
 }

@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-#include "../app/packer.h"
 #include "../board/console.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/tcp.h"
+#include "sockets.h"
 
 struct bridge_client {
     struct tcp_pcb *pcb;  /* NULL: slot free */
@@ -23,15 +23,11 @@ static uint32_t next_order;
 static unsigned max_clients;
 static bool kick_oldest;
 static struct tcp_pcb *listener;
-static struct uart_dev *uart;
-static struct k7_prebuf *serial_data;
-static struct k7_packer *packer;
-static bool (*serial_open)(void);
 
 static void client_free(struct bridge_client *c)
 {
     if (c->rx) {
-        pbuf_free(c->rx);
+        sockets_keep_closed_rx(c->rx); /* received before the end: still for the serial port */
         c->rx = NULL;
     }
     c->pcb = NULL;
@@ -46,6 +42,10 @@ static bool client_close(struct bridge_client *c, const char *why)
     tcp_arg(pcb, NULL);
     tcp_recv(pcb, NULL);
     tcp_err(pcb, NULL);
+    if (c->rx) {
+        /* Kept for the UART (client_free): acknowledged now, or lwIP would close with a RST. */
+        tcp_recved(pcb, c->rx->tot_len);
+    }
     client_free(c);
     if (tcp_close(pcb) != ERR_OK) {
         tcp_abort(pcb);
@@ -54,30 +54,10 @@ static bool client_close(struct bridge_client *c, const char *why)
     return false;
 }
 
-/* Network -> serial: as much of the client's data as the UART ring takes. */
+/* Network -> serial: as much of the client's data as the UART ring takes (sockets.c). */
 static void drain_to_uart(struct bridge_client *c)
 {
-    if (!serial_open || !serial_open()) {
-        return; /* AT mode: the data waits, and the window closes */
-    }
-    uint32_t acked = 0;
-    while (c->rx) {
-        struct pbuf *q = c->rx;
-        size_t n = uart_write(uart, q->payload, q->len);
-        if (n == 0) {
-            break;
-        }
-        c->rx = pbuf_free_header(c->rx, (u16_t)n);
-        acked += n;
-        if (n < q->len) {
-            break;
-        }
-    }
-    while (acked > 0) {
-        u16_t chunk = acked > 0xFFFFu ? 0xFFFFu : (u16_t)acked;
-        tcp_recved(c->pcb, chunk);
-        acked -= chunk;
-    }
+    sockets_tcp_to_serial(c->pcb, &c->rx);
 }
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
@@ -96,7 +76,11 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         pbuf_free(p);
         return ERR_OK;
     }
-    (void)pcb;
+    if (sockets_net_data(p)) {
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+        return ERR_OK; /* a similar-RFC2217 packet: applied, not forwarded */
+    }
     if (c->rx) {
         pbuf_cat(c->rx, p);
     } else {
@@ -194,60 +178,58 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
      * that is ready leaves at once instead of waiting for the peer's delayed ACK. */
     tcp_nagle_disable(pcb);
     console_log("tcp: client %s connected (%u/%u)", c->name, client_count, max_clients);
+    if (client_count == 1u) {
+        sockets_tcp_connected(); /* the first client: the socket is connected now (UARTCLBUF) */
+    }
     return ERR_OK;
 }
 
-void tcp_bridge_init(const struct k7_settings *s, struct uart_dev *port, struct k7_prebuf *data,
-                     bool (*open_fn)(void))
+void tcp_bridge_init(uint16_t local_port, unsigned max, bool kick)
 {
-    uart = port;
-    serial_data = data;
-    serial_open = open_fn;
-    max_clients = s->max_clients;
+    max_clients = max;
     if (max_clients < 1u) {
         max_clients = 1u;
     }
     if (max_clients > TCP_BRIDGE_MAX_CLIENTS) {
         max_clients = TCP_BRIDGE_MAX_CLIENTS;
     }
-    kick_oldest = s->kick_oldest;
+    kick_oldest = kick;
 
-    if (s->sock_a.mode != K7_SOCK_TCP_SERVER) {
-        console_log("tcp: socket A is not a TCP server (other modes come later)");
-        return;
-    }
     struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
     if (!pcb) {
         console_log("tcp: no memory for the server");
         return;
     }
     ip_set_option(pcb, SOF_REUSEADDR);
-    if (tcp_bind(pcb, IP4_ADDR_ANY, s->sock_a.local_port) != ERR_OK) {
-        console_log("tcp: cannot bind port %u", s->sock_a.local_port);
+    if (tcp_bind(pcb, IP4_ADDR_ANY, local_port) != ERR_OK) {
+        console_log("tcp: cannot bind port %u", local_port);
         tcp_close(pcb);
         return;
     }
     listener = tcp_listen(pcb);
     if (!listener) {
-        console_log("tcp: cannot listen on port %u", s->sock_a.local_port);
+        console_log("tcp: cannot listen on port %u", local_port);
         tcp_close(pcb);
         return;
     }
     tcp_accept(listener, on_accept);
-    console_log("tcp: server on port %u, up to %u clients%s", s->sock_a.local_port, max_clients,
+    console_log("tcp: server on port %u, up to %u clients%s", local_port, max_clients,
                 kick_oldest ? " (KICK)" : "");
 }
 
-void tcp_bridge_set_packer(struct k7_packer *p)
+bool tcp_bridge_listening(void)
 {
-    packer = p;
+    return listener != NULL;
 }
 
 /* Room every client has for new data: the serial data goes to all of them alike. A packet is only
  * handed to lwIP when no client still has unsent data queued: lwIP would append it to the last
- * unsent segment, and two packets would leave as one segment. */
-static uint32_t common_send_room(void)
+ * unsent segment, and two packets would leave as one segment. 0 without clients. */
+uint32_t tcp_bridge_send_room(void)
 {
+    if (client_count == 0) {
+        return 0;
+    }
     uint32_t room = 0xFFFFFFFFu;
     for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
         struct tcp_pcb *pcb = clients[i].pcb;
@@ -255,7 +237,7 @@ static uint32_t common_send_room(void)
             continue;
         }
         uint32_t r = tcp_sndbuf(pcb);
-        if (tcp_sndqueuelen(pcb) + 2u >= TCP_SND_QUEUELEN || (packer && pcb->unsent != NULL)) {
+        if (tcp_sndqueuelen(pcb) + 2u >= TCP_SND_QUEUELEN || pcb->unsent != NULL) {
             r = 0;
         }
         if (r < room) {
@@ -265,63 +247,33 @@ static uint32_t common_send_room(void)
     return room;
 }
 
-/* Serial bytes that may go now: the oldest closed packet (never more than the pack length), or,
- * without a packer, everything buffered. */
-static uint32_t serial_ready(void)
+void tcp_bridge_send(const uint8_t *data, uint32_t len)
 {
-    return packer ? k7_packer_ready(packer) : k7_prebuf_count(serial_data);
+    for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
+        if (clients[i].pcb) {
+            tcp_write(clients[i].pcb, data, (u16_t)len, TCP_WRITE_FLAG_COPY);
+        }
+    }
+    for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
+        if (clients[i].pcb) {
+            tcp_output(clients[i].pcb);
+        }
+    }
 }
 
 void tcp_bridge_poll(void)
 {
-    if (client_count == 0) {
-        return;
-    }
-    /* Network -> serial. */
+    /* Network -> serial (serial -> network is sockets.c's, through tcp_bridge_send). */
     for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
         if (clients[i].pcb && clients[i].rx) {
             drain_to_uart(&clients[i]);
-        }
-    }
-    /* Serial -> network: packet by packet, each written and pushed out on its own (Nagle is off), in
-     * chunks of at most one segment. */
-    static uint8_t chunk[TCP_MSS];
-    uint32_t n;
-    while (client_count > 0 && (n = serial_ready()) > 0) {
-        uint32_t room = common_send_room();
-        if (n > room) {
-            n = room;
-        }
-        if (n > sizeof chunk) {
-            n = sizeof chunk;
-        }
-        if (n == 0) {
-            break;
-        }
-        n = (uint32_t)k7_prebuf_take(serial_data, chunk, n);
-        if (packer) {
-            if (n == 0) {
-                k7_packer_clear(packer); /* counts out of step with the buffer: start afresh */
-                break;
-            }
-            k7_packer_take(packer, n);
-        }
-        for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
-            if (clients[i].pcb) {
-                tcp_write(clients[i].pcb, chunk, (u16_t)n, TCP_WRITE_FLAG_COPY);
-            }
-        }
-        for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
-            if (clients[i].pcb) {
-                tcp_output(clients[i].pcb);
-            }
         }
     }
 }
 
 bool tcp_bridge_has_work(void)
 {
-    return client_count > 0 && serial_ready() > 0 && common_send_room() > 0;
+    return false; /* received data waits for room in the UART ring: the TX interrupt wakes the loop */
 }
 
 unsigned tcp_bridge_clients(void)

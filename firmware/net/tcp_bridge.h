@@ -1,33 +1,35 @@
 /*
- * TCP server bridge (socket A in TCP server mode): the transport between TCP clients and the
- * module's serial port. Serial user data (the pre-connection buffer) goes to every connected client;
- * data from any client goes to the UART. Received data is acknowledged to the client (tcp_recved)
- * only once the UART's TX ring has taken it, so a slow serial line closes the TCP window.
+ * TCP server (a socket in TCP server mode, 000_f07c2e1ebe076025.txt §4.2.2): up to max_clients TCP
+ * clients; more than that closes the oldest (KICK) or refuses the newcomer. Serial user data goes to
+ * every connected client (sockets.c hands it over with tcp_bridge_send); data from any client goes
+ * to the UART. Received data is acknowledged to the client (tcp_recved) only once the UART's TX ring
+ * has taken it, so a slow serial line closes the TCP window.
  */
 #ifndef K7_NET_TCP_BRIDGE_H
 #define K7_NET_TCP_BRIDGE_H
 
 #include <stdbool.h>
-
-#include "../app/prebuf.h"
-#include "../app/settings.h"
-#include "../board/uart.h"
+#include <stdint.h>
 
 #define TCP_BRIDGE_MAX_CLIENTS 16u
 
-/* Listen on socket A's local port when socket A is a TCP server. */
-void tcp_bridge_init(const struct k7_settings *s, struct uart_dev *port, struct k7_prebuf *serial_data,
-                     bool (*serial_open)(void));
+/* Listen on local_port for up to `max` clients (1..16); kick: a client beyond that closes the
+ * oldest, else the newcomer is refused. */
+void tcp_bridge_init(uint16_t local_port, unsigned max, bool kick);
 
-/* Packet boundaries of the serial data (k7.c's packer): serial data then goes to the clients one
- * closed packet at a time, each packet in its own segment(s). Without it, whatever is buffered goes. */
-struct k7_packer;
-void tcp_bridge_set_packer(struct k7_packer *packer);
+/* The listener exists (LISTEN status). */
+bool tcp_bridge_listening(void);
 
-/* Move data both ways. Call from the main loop (lwIP context). */
+/* Bytes every client can take now as one packet (0: no client, or one still has unsent data). */
+uint32_t tcp_bridge_send_room(void);
+
+/* One packet to every client (len <= tcp_bridge_send_room()), pushed out at once. */
+void tcp_bridge_send(const uint8_t *data, uint32_t len);
+
+/* Network -> serial for data the UART could not take yet. Call from the main loop (lwIP context). */
 void tcp_bridge_poll(void);
 
-/* Data could move right now (serial data waiting for a client that has room). */
+/* Something to do right now. */
 bool tcp_bridge_has_work(void);
 
 /* Connected clients. */

@@ -337,3 +337,78 @@ timeline:
   EXPECT_EQ(downs, 1);
   EXPECT_EQ(ups, 2);
 }
+
+// after: on a network expectation (here expect.tcp): met earlier than that fails the step.
+TEST(RunnerNet, AfterRejectsAnEarlyNetworkExpectation) {
+  const ScenarioResult r = run_text(R"(scenario: early-tcp
+network:
+  peers:
+    - name: pc
+      ip: 192.168.0.201
+timeline:
+  - wait: 100ms
+  - tcp.connect: {from: pc, to: 23, as: c1}
+  - expect.tcp.connected: {conn: c1, within: 50ms}
+  - serial.write: {data: "x"}
+  - expect.tcp: {conn: c1, data: "x", after: 30ms, within: 50ms}
+)");
+  ASSERT_EQ(r.status, RunStatus::Failed);
+  EXPECT_NE(r.failure.find("earlier than after: 30ms"), std::string::npos) << r.failure;
+}
+
+// The TCP client's keepalive as the wire shows it (k7-behaviour.md "Transparent transmission"):
+// after the server vanished, probes (no payload, seq = snd_nxt - 1) at 15 s and then every 5 s of
+// silence, the third unanswered one followed by the abort (RST) at 30 s and a new SYN right away.
+TEST(RunnerNet, TcpClientKeepaliveProbesOnTheWire) {
+  const ScenarioResult r = run_text(R"(scenario: keepalive-wire
+setup:
+  at:
+    - AT+SOCKA1=TCPC,192.168.0.201,8234
+network:
+  peers:
+    - name: pc
+      ip: 192.168.0.201
+timeline:
+  - tcp.listen: {peer: pc, port: 8234, as: srv}
+  - expect.tcp.accept: {listener: srv, as: c1, within: 1500ms}
+  - tcp.send: {conn: c1, data: "last"}
+  - expect.serial: {data: "last", within: 20ms}
+  - tcp.vanish: {conn: c1}
+    mark: vanished
+  - expect.tcp.accept: {listener: srv, as: c2, within: 32s}
+)");
+  ASSERT_EQ(r.status, RunStatus::Passed) << r.failure;
+  const Cycles vanished = r.marks.at("vanished");
+  // Device -> pc:8234 TCP segments after the vanish: (time from the vanish in ms, flags, payload).
+  struct Seg { double ms; std::uint8_t flags; std::size_t payload; };
+  std::vector<Seg> segs;
+  for (const PcapFrame& f : r.frames) {
+    const auto& b = f.bytes;
+    if (f.tick < vanished || b.size() < 54 || b[12] != 0x08 || b[13] != 0x00 || b[23] != 6) continue;
+    if (!(b[6] == 0xD8 && b[7] == 0xB0 && b[8] == 0x4C)) continue;  // from the device's MAC
+    const std::size_t ihl = (b[14] & 0x0F) * 4u, tcp = 14 + ihl;
+    if (((b[tcp + 2] << 8) | b[tcp + 3]) != 8234) continue;
+    const std::size_t total = (std::size_t(b[16]) << 8) | b[17];
+    const std::size_t doff = (b[tcp + 12] >> 4) * 4u;
+    segs.push_back({ticks_to_us(f.tick - vanished) / 1000.0, b[tcp + 13], total - ihl - doff});
+  }
+  std::vector<double> probes;
+  double rst = -1, syn = -1;
+  for (const Seg& s : segs) {
+    if ((s.flags & 0x04) && rst < 0) rst = s.ms;
+    else if ((s.flags & 0x02) && syn < 0) syn = s.ms;
+    // (the device's delayed ACK of "last" may leave just after the vanish: not a probe)
+    else if (s.flags == 0x10 && s.payload == 0 && rst < 0 && s.ms > 1000.0) probes.push_back(s.ms);
+  }
+  for (double p : probes) std::printf("probe at %.3f ms after the vanish\n", p);
+  std::printf("RST at %.3f ms, SYN at %.3f ms\n", rst, syn);
+  ASSERT_EQ(probes.size(), 3u) << "three unanswered probes";
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_GE(probes[i], 15000.0 + 5000.0 * double(i) - 1.0) << i;
+    EXPECT_LE(probes[i], 15500.0 + 5000.0 * double(i) + 1.0) << i;
+  }
+  EXPECT_GE(rst, 30000.0 - 1.0);
+  EXPECT_LE(rst, 30500.0 + 1.0);
+  ASSERT_GE(syn, 0.0);
+  EXPECT_LE(syn - rst, 1000.0) << "the reconnect starts within 1 s of the abort";
+}
