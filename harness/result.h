@@ -31,6 +31,7 @@ struct MeasureRecord {
   std::string name, from, to;
   Cycles value = 0;
   std::optional<Cycles> max;
+  std::optional<Cycles> min;
   bool ok = true;
 };
 

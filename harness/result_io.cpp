@@ -98,6 +98,8 @@ std::string serialize_result(const ScenarioResult& r) {
     w.u64(m.value);
     w.b(m.max.has_value());
     w.u64(m.max.value_or(0));
+    w.b(m.min.has_value());
+    w.u64(m.min.value_or(0));
     w.b(m.ok);
   }
   w.u64(r.serial.size());
@@ -187,6 +189,9 @@ ScenarioResult deserialize_result(std::string_view bytes) {
     const bool has_max = rd.b();
     const std::uint64_t max = rd.u64();
     if (has_max) m.max = max;
+    const bool has_min = rd.b();
+    const std::uint64_t min = rd.u64();
+    if (has_min) m.min = min;
     m.ok = rd.b();
     r.measures.push_back(std::move(m));
   }

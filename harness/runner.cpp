@@ -358,7 +358,7 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
       break;
     case StepKind::Measure: {
       const auto& m = st.get<MeasureArgs>();
-      MeasureRecord mr{m.name, m.from, m.to, 0, m.max, true};
+      MeasureRecord mr{m.name, m.from, m.to, 0, m.max, m.min, true};
       auto from = res_.marks.find(m.from), to = res_.marks.find(m.to);
       std::string problem;
       if (from == res_.marks.end()) problem = "mark '" + m.from + "' was never reached";
@@ -368,6 +368,8 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
         if (to->second < from->second) problem = "mark '" + m.to + "' comes before '" + m.from + "'";
         else if (m.max && mr.value > *m.max)
           problem = m.name + " = " + format_duration(mr.value) + " exceeds max " + format_duration(*m.max);
+        else if (m.min && mr.value < *m.min)
+          problem = m.name + " = " + format_duration(mr.value) + " is below min " + format_duration(*m.min);
       }
       mr.ok = problem.empty();
       res_.measures.push_back(mr);

@@ -209,6 +209,7 @@ struct MeasureArgs {
   std::string name;  // defaults to "<from>..<to>"
   std::string from;  // mark
   std::string to;    // mark
+  std::optional<Cycles> min;  // extension: a two-sided rule (e.g. a period with a tolerance)
   std::optional<Cycles> max;
 };
 struct MarkArgs {

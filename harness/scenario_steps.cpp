@@ -335,7 +335,7 @@ class Timeline {
       case StepKind::UdpSend: keys = {"from", "to", "data", "dst_ip"}; break;
       case StepKind::ExpectUdp: keys = {"on", "data", "from_port", "from_ip"}; break;
       case StepKind::NetFault: keys = {"loss", "delay", "duplicate", "for"}; break;
-      case StepKind::Measure: keys = {"name", "from", "to", "max"}; break;
+      case StepKind::Measure: keys = {"name", "from", "to", "min", "max"}; break;
       case StepKind::Repeat: keys = {"count", "steps"}; break;
       default: break;
     }
@@ -762,9 +762,14 @@ class Timeline {
         } else {
           a.name = a.from + ".." + a.to;
         }
+        if (auto m = get("min")) {
+          a.min = r_.duration(*m);
+          if (!a.min) return;
+        }
         if (auto m = get("max")) {
           a.max = r_.duration(*m);
           if (!a.max) return;
+          if (a.min && *a.min > *a.max) return r_.error(*m, "max is below min");
         }
         step.args = a;
         return;

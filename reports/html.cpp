@@ -175,11 +175,13 @@ void write_html(const RunSummary& run, const std::string& path) {
     << xml_escape(run.firmware) << "</p>";
   f << "<p><b>" << passed << " passed, " << run.results.size() - passed << " failed</b> &middot; virtual "
     << fmt("%.3f s", virt) << " &middot; wall " << fmt("%.2f s", wall) << "</p>";
-  f << "<table><tr><th>scenario</th><th>result</th><th>virtual time</th><th>wall</th><th>title</th></tr>";
+  f << "<table><tr><th>scenario</th><th>result</th><th>rule (title)</th><th>measured</th><th>virtual time</th><th>wall</th></tr>";
   for (const auto& r : run.results) {
     f << "<tr><td><a href='#" << xml_escape(r.name) << "'>" << xml_escape(r.name) << "</a></td><td class='"
-      << to_string(r.status) << "'>" << to_string(r.status) << "</td><td>" << fmt("%.3f ms", ticks_to_us(r.virtual_time) / 1000)
-      << "</td><td>" << fmt("%.3f s", r.wall_seconds) << "</td><td>" << xml_escape(r.title) << "</td></tr>";
+      << to_string(r.status) << "'>" << to_string(r.status) << "</td><td>" << xml_escape(r.title) << "</td><td>";
+    for (std::size_t i = 0; i < r.measures.size(); ++i) f << (i ? "<br>" : "") << xml_escape(measure_figure(r.measures[i]));
+    f << "</td><td>" << fmt("%.3f ms", ticks_to_us(r.virtual_time) / 1000) << "</td><td>" << fmt("%.3f s", r.wall_seconds)
+      << "</td></tr>";
   }
   f << "</table>";
   // Every measure of the run as a histogram, in order of first appearance.
@@ -212,10 +214,11 @@ void write_html(const RunSummary& run, const std::string& path) {
     }
     f << "</table>";
     if (!r.measures.empty()) {
-      f << "<table><tr><th>measure</th><th>value</th><th>max</th></tr>";
+      f << "<table><tr><th>measure</th><th>value</th><th>min</th><th>max</th></tr>";
       for (const auto& m : r.measures)
-        f << "<tr><td>" << xml_escape(m.name) << "</td><td>" << xml_escape(format_duration(m.value)) << "</td><td>"
-          << (m.max ? xml_escape(format_duration(*m.max)) : "") << "</td></tr>";
+        f << "<tr><td>" << xml_escape(m.name) << "</td><td>" << xml_escape(format_figure(m.value)) << "</td><td>"
+          << (m.min ? xml_escape(format_figure(*m.min)) : "") << "</td><td>"
+          << (m.max ? xml_escape(format_figure(*m.max)) : "") << "</td></tr>";
       f << "</table>";
     }
     if (!r.console.empty()) {

@@ -104,7 +104,8 @@ void write_json(const RunSummary& run, const std::string& path) {
     for (std::size_t i = 0; i < r.measures.size(); ++i) {
       const auto& m = r.measures[i];
       f << (i ? ", " : "") << "{\"name\": " << q(m.name) << ", \"from\": " << q(m.from) << ", \"to\": " << q(m.to)
-        << ", \"value_us\": " << num_us(m.value) << ", \"max_us\": " << (m.max ? num_us(*m.max) : std::string("null"))
+        << ", \"value_us\": " << num_us(m.value) << ", \"min_us\": " << (m.min ? num_us(*m.min) : std::string("null"))
+        << ", \"max_us\": " << (m.max ? num_us(*m.max) : std::string("null"))
         << ", \"ok\": " << (m.ok ? "true" : "false") << "}";
     }
     f << "],\n     \"serial_bytes\": {\"host_to_device\": ";

@@ -274,6 +274,7 @@ int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware,
     virt += ticks_to_seconds(r.virtual_time);
     if (!slowest || r.wall_seconds > slowest->wall_seconds) slowest = &r;
   }
+  print_figures(summary, std::cout);
   char buf[256];
   std::snprintf(buf, sizeof buf, "%zu passed, %d failed", summary.results.size() - failed, failed);
   std::cout << "\n" << buf << "\n";

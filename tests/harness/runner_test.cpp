@@ -59,6 +59,25 @@ TEST(Runner, TwoRunsAreIdenticalToTheTick) {
   EXPECT_GT(a.measures[0].value, 0u);
 }
 
+// measure min:/max: (a two-sided rule, extension of scenario-format.md "measure"): the same interval
+// passes inside [min, max] and fails below min and above max, with the value in the failure.
+TEST(Runner, MeasureChecksMinAndMax) {
+  auto run_with = [](const std::string& bounds) {
+    return run_text("scenario: m\ntimeline:\n  - mark: t0\n  - wait: 10ms\n    mark: t1\n  - measure: {name: gap, from: t0, to: t1, " +
+                    bounds + "}\n");
+  };
+  const ScenarioResult inside = run_with("min: 9ms, max: 11ms");
+  EXPECT_EQ(inside.status, RunStatus::Passed) << inside.failure;
+  ASSERT_EQ(inside.measures.size(), 1u);
+  EXPECT_EQ(*inside.measures[0].min, ticks_from_ms(9));
+  const ScenarioResult below = run_with("min: 10100us");
+  EXPECT_EQ(below.status, RunStatus::Failed);
+  EXPECT_NE(below.failure.find("gap = 10ms is below min 10100us"), std::string::npos) << below.failure;
+  const ScenarioResult above = run_with("max: 9900us");
+  EXPECT_EQ(above.status, RunStatus::Failed);
+  EXPECT_NE(above.failure.find("exceeds max"), std::string::npos) << above.failure;
+}
+
 // expect.serial: other bytes before the expected ones fail the step, and the failure says what
 // was expected, what was seen (hex and text) and when.
 TEST(Runner, UnexpectedBytesFailWithExpectedAndSeen) {

@@ -215,6 +215,7 @@ TEST(ScenarioErrors, MarksAndMeasures) {
       {"scenario: x\ntimeline:\n  - wait: 1ms\n    name: w\n  - wait: 1ms\n    name: w\n  - measure: {from: w.start, to: w.end}\n", "t.yaml:7:21", "mark 'w.start' is ambiguous: 2 steps have that name"},
       {"scenario: x\ntimeline:\n  - mark: w.end\n  - wait: 1ms\n    name: w\n", "t.yaml:5:11", "name: 'w' makes the mark 'w.end', which is already set on line 3"},
       {"scenario: x\ntimeline:\n  - repeat:\n      count: 2\n      steps: [{measure: {from: r.end, to: r.start}}]\n    name: r\n", "t.yaml:5:32", "mark 'r.end' is only set after this step"},
+      {"scenario: x\ntimeline:\n  - mark: t0\n  - mark: t1\n  - measure: {from: t0, to: t1, min: 2ms, max: 1ms}\n", "t.yaml:5:48", "max is below min"},
   });
 }
 

@@ -1,0 +1,84 @@
+// Measured figures: every `measure` of a run, by rule. The HTML report puts them next to each
+// scenario's title (the rule it checks); `k7sim run` prints them at the end of the run, grouped so
+// that a matrix or repeat shows its range instead of one line per run.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <ostream>
+#include <vector>
+
+#include "reports/reports.h"
+
+namespace k7sim {
+
+std::string format_figure(Cycles ticks) {
+  const double us = ticks_to_us(ticks);
+  char buf[32];
+  if (us >= 1e6) std::snprintf(buf, sizeof buf, "%.6g s", us / 1e6);
+  else if (us >= 1e3) std::snprintf(buf, sizeof buf, "%.6g ms", us / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.6g us", us);
+  return buf;
+}
+
+std::string measure_limits(const MeasureRecord& m) {
+  if (m.min && m.max) return "[" + format_figure(*m.min) + " .. " + format_figure(*m.max) + "]";
+  if (m.max) return "[max " + format_figure(*m.max) + "]";
+  if (m.min) return "[min " + format_figure(*m.min) + "]";
+  return "";
+}
+
+std::string measure_figure(const MeasureRecord& m) {
+  std::string s = m.name + " = " + format_figure(m.value);
+  const std::string limits = measure_limits(m);
+  if (!limits.empty()) s += " " + limits;
+  if (!m.ok) s += " FAIL";
+  return s;
+}
+
+namespace {
+
+// "packing-gap-splits[gap=1ms]" -> "packing-gap-splits": the runs of one file share a rule.
+std::string rule_of(const ScenarioResult& r) { return r.name.substr(0, r.name.find('[')); }
+
+}  // namespace
+
+void print_figures(const RunSummary& run, std::ostream& out) {
+  struct Figure {
+    std::string rule, name;
+    Cycles lo = 0, hi = 0;
+    std::size_t runs = 0, failed = 0;
+    MeasureRecord limits;
+  };
+  std::vector<Figure> figures;
+  std::map<std::pair<std::string, std::string>, std::size_t> index;
+  for (const auto& r : run.results)
+    for (const auto& m : r.measures) {
+      const auto key = std::make_pair(rule_of(r), m.name);
+      auto it = index.find(key);
+      if (it == index.end()) {
+        it = index.emplace(key, figures.size()).first;
+        figures.push_back({key.first, m.name, m.value, m.value, 0, 0, m});
+      }
+      Figure& f = figures[it->second];
+      f.lo = std::min(f.lo, m.value);
+      f.hi = std::max(f.hi, m.value);
+      f.runs++;
+      f.failed += !m.ok;
+    }
+  if (figures.empty()) return;
+  std::size_t width = 0;
+  for (const auto& f : figures) width = std::max(width, f.rule.size());
+  out << "\nmeasured figures (" << figures.size() << "):\n";
+  for (const auto& f : figures) {
+    std::string value = format_figure(f.lo);
+    if (f.hi != f.lo) value += " .. " + format_figure(f.hi);
+    if (f.runs > 1) value += " (" + std::to_string(f.runs) + " runs)";
+    std::string line = "  " + f.rule + std::string(width - f.rule.size() + 2, ' ') + f.name + " = " + value;
+    const std::string limits = measure_limits(f.limits);
+    if (!limits.empty()) line += "  " + limits;
+    if (f.failed) line += "  FAILED in " + std::to_string(f.failed);
+    out << line << "\n";
+  }
+}
+
+}  // namespace k7sim
