@@ -6,6 +6,9 @@
 //   net_rtf             virtual seconds per wall second while a TCP peer streams into the reference
 //                       firmware's TCP server (which forwards to the 115200 baud serial port)
 //   net_stream_mbps     the rate the firmware accepts that stream at (bounded by the serial side)
+//   net_throughput_mbps serial-free TCP echo through the firmware's network path (bench image
+//                       k7-netecho: same board support, EMAC driver and lwIP options): echoed Mb/s
+//   net_echo_rtf        virtual seconds per wall second during that echo
 //   rtl_uart_rtf_115200 virtual seconds per wall second of a continuous full-duplex stream through
 //   rtl_uart_rtf_1m     the UART RTL under Verilator (a polling driver keeps both FIFOs busy)
 //   uart_model_rtf_*    the same stream through the C++ UART model, for comparison
@@ -108,31 +111,65 @@ struct NetRun {
   double rtf = 0, mbps = 0;
 };
 
+// The board with one TCP peer "pc" (192.168.0.201) on the virtual segment, the cable plugged.
+struct NetBench {
+  explicit NetBench(const std::string& elf) : board(config_for(elf)), segment(board.events(), 1), hosts(board.events(), segment, 1) {
+    board.attach_ethernet(&segment.device_port());
+    segment.set_device_receiver([this](const std::vector<std::uint8_t>& f) { board.ethernet_receive(f); });
+    pc = hosts.add_peer("pc", Ipv4{0xC0A800C9}, 24, derive_mac("pc"));
+    board.set_link(true);
+    board.power_on();
+  }
+  static Board::Config config_for(const std::string& elf) {
+    Board::Config c;
+    c.firmware_elf = elf;
+    return c;
+  }
+  Board board;
+  Segment segment;
+  HostStack hosts;
+  int pc = -1;
+};
+
 NetRun net_stream() {
-  Board::Config config;
-  config.firmware_elf = K7SIM_FIRMWARE_ELF;
-  Board board(config);
-  Segment segment(board.events(), 1);
-  board.attach_ethernet(&segment.device_port());
-  segment.set_device_receiver([&](const std::vector<std::uint8_t>& f) { board.ethernet_receive(f); });
-  HostStack hosts(board.events(), segment, 1);
-  const int pc = hosts.add_peer("pc", Ipv4{0xC0A800C9}, 24, derive_mac("pc"));
-  board.set_link(true);
-  board.power_on();
-  board.run_until(ticks_from_ms(100));
-  const int conn = hosts.tcp_connect(pc, Ipv4{0xC0A80007}, 23);
-  board.run_until(ticks_from_ms(150));
-  hosts.tcp_send(conn, std::vector<std::uint8_t>(1u << 20, 'x'));
-  board.run_until(ticks_from_ms(1150));  // past slow start: the steady state is what is measured
-  const Cycles start = board.now();
-  const std::size_t acked_before = hosts.conn(conn).bytes_acked;
+  NetBench n(K7SIM_FIRMWARE_ELF);
+  n.board.run_until(ticks_from_ms(100));
+  const int conn = n.hosts.tcp_connect(n.pc, Ipv4{0xC0A80007}, 23);
+  n.board.run_until(ticks_from_ms(150));
+  n.hosts.tcp_send(conn, std::vector<std::uint8_t>(1u << 20, 'x'));
+  n.board.run_until(ticks_from_ms(1150));  // past slow start: the steady state is what is measured
+  const Cycles start = n.board.now();
+  const std::size_t acked_before = n.hosts.conn(conn).bytes_acked;
   const Cycles span = ticks_from_ms(10'000);
   const auto t = Clock::now();
-  board.run_until(start + span);
+  n.board.run_until(start + span);
   NetRun r;
   r.rtf = ticks_to_seconds(span) / seconds_since(t);
-  r.mbps = double(hosts.conn(conn).bytes_acked - acked_before) * 8 / ticks_to_seconds(span) / 1e6;
-  if (board.fault()) std::fprintf(stderr, "bench: %s\n", board.fault()->text().c_str());
+  r.mbps = double(n.hosts.conn(conn).bytes_acked - acked_before) * 8 / ticks_to_seconds(span) / 1e6;
+  if (n.board.fault()) std::fprintf(stderr, "bench: %s\n", n.board.fault()->text().c_str());
+  return r;
+}
+
+// Serial-free TCP echo through the firmware's network path: the bench image k7-netecho (the K7
+// board support, EMAC driver and lwIP configuration with an echo service on port 7) echoes what a
+// peer streams at it; the figure is the echoed payload the peer receives per virtual second, in the
+// steady state.
+NetRun net_echo() {
+  NetBench n(K7SIM_NETECHO_ELF);
+  n.board.run_until(ticks_from_ms(100));
+  const int conn = n.hosts.tcp_connect(n.pc, Ipv4{0xC0A80007}, 7);
+  n.board.run_until(ticks_from_ms(150));
+  n.hosts.tcp_send(conn, std::vector<std::uint8_t>(64u << 20, 'e'));
+  n.board.run_until(ticks_from_ms(650));  // past slow start
+  const Cycles start = n.board.now();
+  const std::size_t rx_before = n.hosts.conn(conn).rx.size();
+  const Cycles span = ticks_from_ms(2'000);
+  const auto t = Clock::now();
+  n.board.run_until(start + span);
+  NetRun r;
+  r.rtf = ticks_to_seconds(span) / seconds_since(t);
+  r.mbps = double(n.hosts.conn(conn).rx.size() - rx_before) * 8 / ticks_to_seconds(span) / 1e6;
+  if (n.board.fault()) std::fprintf(stderr, "bench: %s\n", n.board.fault()->text().c_str());
   return r;
 }
 
@@ -175,7 +212,10 @@ double uart_stream_rtf(std::uint32_t baud, Cycles span) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // `k7sim_bench GROUP` runs one group only: cpu, idle, net, uart.
+  auto want = [&](const char* group) { return argc < 2 || std::strcmp(argv[1], group) == 0; };
+  if (want("cpu")) {
   // Each figure is the best of three runs, k7sim and bare Unicorn alternating, so that load from
   // other processes on the machine does not skew the ratio.
   CoreRun sim, raw;
@@ -192,12 +232,21 @@ int main() {
   std::printf("cpu_mips: %.1f\n", mips);
   std::printf("cpu_mips_raw: %.1f\n", mips_raw);
   std::printf("cpu_overhead_ratio: %.3f\n", mips / mips_raw);
+  }
+  if (want("idle")) {
   double idle = 0;
   for (int i = 0; i < 3; ++i) idle = std::max(idle, idle_rtf());
   std::printf("idle_rtf: %.0f\n", idle);
+  }
+  if (want("net")) {
   const NetRun net = net_stream();
   std::printf("net_rtf: %.1f\n", net.rtf);
   std::printf("net_stream_mbps: %.3f\n", net.mbps);
+  const NetRun echo = net_echo();
+  std::printf("net_throughput_mbps: %.2f\n", echo.mbps);
+  std::printf("net_echo_rtf: %.2f\n", echo.rtf);
+  }
+  if (!want("uart")) return 0;
 #ifdef K7SIM_HAVE_UART_RTL
   std::printf("rtl_uart_rtf_115200: %.2f\n", uart_stream_rtf<UartRtl>(115200, ticks_from_ms(2000)));
   std::printf("rtl_uart_rtf_1m: %.3f\n", uart_stream_rtf<UartRtl>(1'000'000, ticks_from_ms(200)));

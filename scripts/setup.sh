@@ -6,9 +6,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 third="$root/third_party"
 
-# Debian packages the project needs (pkg-config finds Unicorn; it is not on a fresh image).
+# Debian packages the project needs (pkg-config finds Unicorn; it is not on a fresh image; tcpdump
+# reads the pcap files in a test, as an independent check of our pcap writer).
 packages=(libunicorn-dev verilator gcc-arm-none-eabi libnewlib-arm-none-eabi googletest libgtest-dev
-          libcxxopts-dev libyaml-cpp-dev cmake g++ make pkg-config dpkg-dev xz-utils python3)
+          libcxxopts-dev libyaml-cpp-dev cmake g++ make pkg-config dpkg-dev xz-utils python3 tcpdump)
 
 say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
