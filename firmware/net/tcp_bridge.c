@@ -15,6 +15,7 @@ struct bridge_client {
     struct pbuf *rx;      /* received, not yet in the UART ring */
     uint32_t order;       /* connection order: the smallest is the oldest */
     char name[24];        /* "a.b.c.d:port" for the log */
+    uint32_t dropped;     /* serial data skipped while this client could not take it */
 };
 
 static struct bridge_client clients[TCP_BRIDGE_MAX_CLIENTS];
@@ -165,6 +166,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     c->pcb = pcb;
     c->rx = NULL;
     c->order = next_order++;
+    c->dropped = 0;
     for (size_t i = 0; i <= len; i++) {
         c->name[i] = name[i];
     }
@@ -222,26 +224,30 @@ bool tcp_bridge_listening(void)
     return listener != NULL;
 }
 
-/* Room every client has for new data: the serial data goes to all of them alike. A packet is only
- * handed to lwIP when no client still has unsent data queued: lwIP would append it to the last
- * unsent segment, and two packets would leave as one segment. 0 without clients. */
-uint32_t tcp_bridge_send_room(void)
+/* Room a client has for one more packet. A packet is only handed to lwIP when the client has no
+ * unsent data queued: lwIP would append it to the last unsent segment, and two packets would leave
+ * as one segment. */
+static uint32_t client_room(const struct tcp_pcb *pcb)
 {
-    if (client_count == 0) {
+    if (tcp_sndqueuelen(pcb) + 2u >= TCP_SND_QUEUELEN || pcb->unsent != NULL) {
         return 0;
     }
-    uint32_t room = 0xFFFFFFFFu;
+    return tcp_sndbuf(pcb);
+}
+
+/* Room for the next packet: the most any client has. The serial data goes to every client, paced by
+ * the fastest one: with a single client its window is the flow control (nothing is dropped), but a
+ * client that stops reading (or vanished, until keepalive notices) must not stall the others, so a
+ * packet a client has no room for is skipped for that client (tcp_bridge_send). 0 without clients. */
+uint32_t tcp_bridge_send_room(void)
+{
+    uint32_t room = 0;
     for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
-        struct tcp_pcb *pcb = clients[i].pcb;
-        if (!pcb) {
-            continue;
-        }
-        uint32_t r = tcp_sndbuf(pcb);
-        if (tcp_sndqueuelen(pcb) + 2u >= TCP_SND_QUEUELEN || pcb->unsent != NULL) {
-            r = 0;
-        }
-        if (r < room) {
-            room = r;
+        if (clients[i].pcb) {
+            uint32_t r = client_room(clients[i].pcb);
+            if (r > room) {
+                room = r;
+            }
         }
     }
     return room;
@@ -250,9 +256,22 @@ uint32_t tcp_bridge_send_room(void)
 void tcp_bridge_send(const uint8_t *data, uint32_t len)
 {
     for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
-        if (clients[i].pcb) {
-            tcp_write(clients[i].pcb, data, (u16_t)len, TCP_WRITE_FLAG_COPY);
+        struct bridge_client *c = &clients[i];
+        if (!c->pcb) {
+            continue;
         }
+        if (client_room(c->pcb) < len) {
+            if (c->dropped == 0) {
+                console_log("tcp: client %s is not taking data: serial data for it is dropped", c->name);
+            }
+            c->dropped += len;
+            continue;
+        }
+        if (c->dropped) {
+            console_log("tcp: client %s takes data again (%lu bytes dropped)", c->name, (unsigned long)c->dropped);
+            c->dropped = 0;
+        }
+        tcp_write(c->pcb, data, (u16_t)len, TCP_WRITE_FLAG_COPY);
     }
     for (unsigned i = 0; i < TCP_BRIDGE_MAX_CLIENTS; i++) {
         if (clients[i].pcb) {
