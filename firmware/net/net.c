@@ -17,6 +17,7 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/timeouts.h"
+#include "net_at.h"
 #include "netif/ethernet.h"
 #include "sockets.h"
 
@@ -262,5 +263,5 @@ void net_poll(void)
 
 bool net_has_work(void)
 {
-    return net_ready && (emac_has_work() || sockets_has_work());
+    return net_ready && (emac_has_work() || sockets_has_work() || net_at_has_work());
 }
