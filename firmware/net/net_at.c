@@ -309,7 +309,9 @@ void net_at_poll(void)
         struct queued q = queue[queue_head];
         queue_head = (queue_head + 1u) % NET_AT_QUEUE;
         queue_count--;
-        run_datagram(&q);
+        if (is_session_peer(&q.from, q.port)) {
+            run_datagram(&q); /* not after AT+ENTM, nor after someone else took the session over */
+        }
         pbuf_free(q.p);
     }
     running = false;

@@ -15,8 +15,9 @@
  *   ended by CR, LF or CR LF; the end of the datagram also ends a line. They run through the serial
  *   AT interpreter (at.h: same commands, replies and error codes, settings saved the same way),
  *   without echo. The replies of one datagram go back as one datagram (a reply datagram holds at
- *   most NET_AT_REPLY_MAX bytes; a long batch is answered in several). AT+ENTM ends the session after its reply; AT+Z / AT+RELD restart the
- *   module once the reply frame has left the EMAC; lines after them in the same datagram are not run.
+ *   most NET_AT_REPLY_MAX bytes; a long batch is answered in several). AT+ENTM ends the session
+ *   after its reply; AT+Z / AT+RELD restart the module once the reply frame has left the EMAC;
+ *   lines after them, in the same datagram or in datagrams already queued behind it, do not run.
  * Timeout: 30 s (NET_AT_IDLE_US) after the peer's last datagram the session is over: its lines are
  *   ignored (no reply) until it sends the keyword again. A datagram at 29.9 s is still in time.
  * Datagrams from anyone else are ignored. The serial side does not notice any of this.
