@@ -12,6 +12,7 @@
 #include "../board/cpu.h"
 #include "../board/systime.h"
 #include "../net/net.h"
+#include "../net/net_at.h"
 #include "k7.h"
 #include "settings.h"
 #include "settings_store.h"
@@ -102,11 +103,14 @@ int main(void)
         .packer = &app.packer, /* serial data leaves packet by packet (packing rule) */
         .apply_line = apply_line_from_network,
     };
-    net_init(&net);
+    if (net_init(&net)) {
+        net_at_start(&settings, K7_VERSION_STRING); /* network AT on the search port (§5.3.1) */
+    }
 
     for (;;) {
         k7_app_poll(&app);
         net_poll();
+        net_at_poll(); /* here, not in net_poll(): a command may run net_poll() itself (AT+PING) */
 
         /* Sleep until the next interrupt (a received byte, the 1 ms tick, UART TX). k7_app_has_work()
          * keeps the loop awake when an open packet must close before the next tick. Masking first and

@@ -367,6 +367,16 @@ void emac_tx_send(size_t len)
     stats.tx_frames++;
 }
 
+bool emac_tx_idle(void)
+{
+    for (uint32_t i = 0; i < EMAC_TX_DESCS; i++) {
+        if (tx_ring[i].des0 & EMAC_TDES0_OWN) {
+            return false;
+        }
+    }
+    return true;
+}
+
 const struct emac_stats *emac_get_stats(void)
 {
     return &stats;

@@ -68,6 +68,9 @@ uint8_t *emac_tx_buffer(void);
 /* Hand the buffer returned by emac_tx_buffer() to the DMA with `len` frame bytes (no FCS). */
 void emac_tx_send(size_t len);
 
+/* The DMA has sent every frame handed to it (no TX descriptor is owned by the DMA). */
+bool emac_tx_idle(void);
+
 /* The PHY interrupt fired and emac_phy_service() has not run since. */
 bool emac_phy_pending(void);
 

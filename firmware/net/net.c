@@ -7,6 +7,7 @@
 #include "../board/console.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
+#include "net_at.h"
 #include "netif_port.h"
 #include "sockets.h"
 
@@ -68,5 +69,5 @@ void net_poll(void)
 
 bool net_has_work(void)
 {
-    return net_ready && (netif_port_has_work() || sockets_has_work());
+    return net_ready && (netif_port_has_work() || sockets_has_work() || net_at_has_work());
 }
