@@ -2,6 +2,7 @@
 // "Steps", "Results"), plus determinism: same inputs → same bytes at the same virtual times.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "harness/runner.h"
@@ -17,6 +18,15 @@ ScenarioResult run_text(const std::string& yaml, const std::string& firmware = K
   RunOptions opts;
   opts.default_firmware = firmware;
   return run_scenario(s.front(), opts);
+}
+
+// The run ended with `status` and its failure text contains every one of `parts`.
+void expect_failure(const ScenarioResult& r, std::initializer_list<const char*> parts,
+                    RunStatus status = RunStatus::Failed) {
+  EXPECT_EQ(r.status, status) << r.failure;
+  for (const char* part : parts) {
+    EXPECT_NE(r.failure.find(part), std::string::npos) << "no \"" << part << "\" in: " << r.failure;
+  }
 }
 
 const char* kEscape = R"(scenario: escape-for-test
@@ -68,11 +78,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.serial: {data: "b", within: 5ms}
 )");
-  EXPECT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("expected 62"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("seen 61"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("inline.yaml:5:"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("t="), std::string::npos) << r.failure;
+  expect_failure(r, {"expected 62", "seen 61", "inline.yaml:5:", "t="});
 }
 
 // within: the expectation must be complete no later than D after the step started.
@@ -83,8 +89,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.serial: {data: "a", within: 10us}
 )");
-  EXPECT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("within 10us"), std::string::npos) << r.failure;
+  expect_failure(r, {"within 10us"});
 }
 
 // after: and not earlier than D after the step started.
@@ -95,8 +100,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.serial: {data: "a", within: 5ms, after: 3ms}
 )");
-  EXPECT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("not before 3ms"), std::string::npos) << r.failure;
+  expect_failure(r, {"not before 3ms"});
 }
 
 // expect.none: silence for D; a byte inside the window fails.
@@ -112,8 +116,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.none: {on: serial, during: 100ms}
 )");
-  EXPECT_EQ(bad.status, RunStatus::Failed);
-  EXPECT_NE(bad.failure.find("silence"), std::string::npos) << bad.failure;
+  expect_failure(bad, {"silence"});
 }
 
 // The scenario timeout bounds every wait.
@@ -222,9 +225,7 @@ setup:
 timeline:
   - wait: 10ms
 )");
-  EXPECT_EQ(r.status, RunStatus::Error);
-  EXPECT_NE(r.failure.find("inline.yaml:4:7: setup: AT+NOSUCH=1 was refused"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("+ERR=-2"), std::string::npos) << r.failure;
+  expect_failure(r, {"inline.yaml:4:7: setup: AT+NOSUCH=1 was refused", "+ERR=-2"}, RunStatus::Error);
 }
 
 namespace {
@@ -352,8 +353,7 @@ timeline:
   - serial.write: {data: "x"}
   - expect.tcp: {conn: c1, data: "x", after: 30ms, within: 50ms}
 )");
-  ASSERT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("earlier than after: 30ms"), std::string::npos) << r.failure;
+  expect_failure(r, {"earlier than after: 30ms"});
 }
 
 // The TCP client's keepalive as the wire shows it (k7-behaviour.md "Transparent transmission"):
