@@ -82,9 +82,6 @@ bool k7_args_text(const char *text, size_t min, size_t max, const char *forbidde
 int k7_args_reply(char *out, size_t cap, const char *text);
 int k7_args_reply_uint(char *out, size_t cap, uint32_t value);
 
-/* The set form's result for a parse result: +OK or -4 (invalid parameter). */
-#define K7_ARGS_RESULT(ok) ((ok) ? K7_AT_OK : K7_AT_ERR_PARAM)
-
 /*
  * The query and set handlers (FN_query, FN_set) of a plain setting ctx->settings->FIELD, so that
  * such a command is one line here and one line in its table:
@@ -92,42 +89,37 @@ int k7_args_reply_uint(char *out, size_t cap, uint32_t value);
  *   K7_ARGS_UINT_COMMAND(fn, field, min, max, flags)     a decimal number in [min, max]
  *   K7_ARGS_KEYWORD_COMMAND(fn, field, words, flags)     one word of a struct k7_args_words
  *   K7_ARGS_TEXT_COMMAND(fn, field, min, max)            min..max printable characters, a char array
+ * A parse error is -4 (invalid parameter) and leaves the setting as it was.
  */
-#define K7_ARGS_KEYWORD_COMMAND(fn, field, words, flags)                                           \
+/* The handlers of a setting read into `type v` by the expression `parse` (of args and &v) and
+ * answered by the expression `reply` (of ctx, out and cap). */
+#define K7_ARGS_SETTING_COMMAND(fn, field, type, reply, parse)                                     \
     static int fn##_query(struct k7_at_ctx *ctx, char *out, size_t cap)                            \
     {                                                                                              \
-        return k7_args_reply(out, cap, k7_args_keyword_name((words), (int)ctx->settings->field)); \
+        return (reply);                                                                            \
     }                                                                                              \
     static int fn##_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)            \
     {                                                                                              \
         (void)out;                                                                                 \
         (void)cap;                                                                                 \
-        int v;                                                                                     \
-        if (!k7_args_keyword(args, (words), (flags), &v)) {                                        \
+        type v;                                                                                    \
+        if (!(parse)) {                                                                            \
             return K7_AT_ERR_PARAM;                                                                \
         }                                                                                          \
-        ctx->settings->field = v;                                                                  \
+        ctx->settings->field = v; /* fits: the parse bounds v to the field's values */            \
         return K7_AT_OK;                                                                           \
     }
+
+#define K7_ARGS_KEYWORD_COMMAND(fn, field, words, flags)                                           \
+    K7_ARGS_SETTING_COMMAND(fn, field, int,                                                        \
+                            k7_args_reply(out, cap, k7_args_keyword_name((words), (int)ctx->settings->field)), \
+                            k7_args_keyword(args, (words), (flags), &v))
 
 #define K7_ARGS_ONOFF_COMMAND(fn, field, flags) K7_ARGS_KEYWORD_COMMAND(fn, field, &k7_args_onoff_words, flags)
 
 #define K7_ARGS_UINT_COMMAND(fn, field, min, max, flags)                                           \
-    static int fn##_query(struct k7_at_ctx *ctx, char *out, size_t cap)                            \
-    {                                                                                              \
-        return k7_args_reply_uint(out, cap, ctx->settings->field);                                 \
-    }                                                                                              \
-    static int fn##_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)            \
-    {                                                                                              \
-        (void)out;                                                                                 \
-        (void)cap;                                                                                 \
-        uint32_t v;                                                                                \
-        if (!k7_args_uint_as(args, (min), (max), (flags), &v)) {                                   \
-            return K7_AT_ERR_PARAM;                                                                \
-        }                                                                                          \
-        ctx->settings->field = v; /* fits: max is within the field's type */                       \
-        return K7_AT_OK;                                                                           \
-    }
+    K7_ARGS_SETTING_COMMAND(fn, field, uint32_t, k7_args_reply_uint(out, cap, ctx->settings->field), \
+                            k7_args_uint_as(args, (min), (max), (flags), &v))
 
 #define K7_ARGS_TEXT_COMMAND(fn, field, min, max)                                                  \
     static int fn##_query(struct k7_at_ctx *ctx, char *out, size_t cap)                            \

@@ -144,6 +144,38 @@ static void packet_text(const char *field, uint8_t len, bool hex, char *out, siz
     out[o] = '\0';
 }
 
+/* The two commands of one packet setting ctx->settings->PREFIX_data / _len / _hex (registration,
+ * heartbeat): ASCII (the ASCII data alone, 1..40 bytes) and TYPED ("data,ASCII|HEX"). */
+#define PACKET_COMMANDS(ascii, typed, prefix)                                                      \
+    static int ascii##_query(struct k7_at_ctx *ctx, char *out, size_t cap)                         \
+    {                                                                                              \
+        const struct k7_settings *s = ctx->settings;                                               \
+        packet_text(s->prefix##_data, s->prefix##_len, s->prefix##_hex, out, cap);                 \
+        return K7_AT_OK_VALUE;                                                                     \
+    }                                                                                              \
+    static int ascii##_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)         \
+    {                                                                                              \
+        (void)out;                                                                                 \
+        (void)cap;                                                                                 \
+        struct k7_settings *s = ctx->settings;                                                     \
+        return set_packet_ascii(args, s->prefix##_data, &s->prefix##_len, &s->prefix##_hex);       \
+    }                                                                                              \
+    static int typed##_query(struct k7_at_ctx *ctx, char *out, size_t cap)                         \
+    {                                                                                              \
+        const struct k7_settings *s = ctx->settings;                                               \
+        char data[2u * PACKET_BYTES_MAX + 1u];                                                     \
+        packet_text(s->prefix##_data, s->prefix##_len, s->prefix##_hex, data, sizeof data);        \
+        fmt_format(out, cap, "%s,%s", data, s->prefix##_hex ? "HEX" : "ASCII");                    \
+        return K7_AT_OK_VALUE;                                                                     \
+    }                                                                                              \
+    static int typed##_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)         \
+    {                                                                                              \
+        (void)out;                                                                                 \
+        (void)cap;                                                                                 \
+        struct k7_settings *s = ctx->settings;                                                     \
+        return set_packet_typed(args, s->prefix##_data, &s->prefix##_len, &s->prefix##_hex);       \
+    }
+
 /* ---- SOCKA / SOCKB (§5.3.5 15, 001 §4.21) ------------------------------------------------------ */
 
 static const struct k7_args_word sock_mode_names[] = {
@@ -263,39 +295,8 @@ static const struct k7_args_word reg_when_names[] = {{"First", K7_REG_FIRST}, {"
 static const struct k7_args_words reg_when_words = K7_ARGS_WORDS(reg_when_names, "First");
 K7_ARGS_KEYWORD_COMMAND(regtcp, reg_when, &reg_when_words, SOCKET_ARGS)
 
-/* REGUSR (001 §4.36): ASCII data, 1..40 bytes. */
-static int regusr_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    const struct k7_settings *s = ctx->settings;
-    packet_text(s->reg_data, s->reg_len, s->reg_hex, out, cap);
-    return K7_AT_OK_VALUE;
-}
-
-static int regusr_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    struct k7_settings *s = ctx->settings;
-    return set_packet_ascii(args, s->reg_data, &s->reg_len, &s->reg_hex);
-}
-
-/* REGUSER (001 §4.37): data,ASCII|HEX. */
-static int reguser_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    const struct k7_settings *s = ctx->settings;
-    char data[2u * PACKET_BYTES_MAX + 1u];
-    packet_text(s->reg_data, s->reg_len, s->reg_hex, data, sizeof data);
-    fmt_format(out, cap, "%s,%s", data, s->reg_hex ? "HEX" : "ASCII");
-    return K7_AT_OK_VALUE;
-}
-
-static int reguser_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    struct k7_settings *s = ctx->settings;
-    return set_packet_typed(args, s->reg_data, &s->reg_len, &s->reg_hex);
-}
+/* REGUSR (001 §4.36): ASCII data, 1..40 bytes; REGUSER (001 §4.37): data,ASCII|HEX. */
+PACKET_COMMANDS(regusr, reguser, reg)
 
 /* REGCLOUD (001 §4.38): ID (up to 20 characters), password (up to 8). */
 static int regcloud_query(struct k7_at_ctx *ctx, char *out, size_t cap)
@@ -326,39 +327,8 @@ static const struct k7_args_word heart_type_names[] = {{"NET", K7_HEART_NET}, {"
 static const struct k7_args_words heart_type_words = K7_ARGS_WORDS(heart_type_names, "NET");
 K7_ARGS_KEYWORD_COMMAND(hearttp, heart_type, &heart_type_words, SOCKET_ARGS)
 
-/* HEARTDT (001 §4.42): ASCII data, 1..40 bytes. */
-static int heartdt_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    const struct k7_settings *s = ctx->settings;
-    packet_text(s->heart_data, s->heart_len, s->heart_hex, out, cap);
-    return K7_AT_OK_VALUE;
-}
-
-static int heartdt_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    struct k7_settings *s = ctx->settings;
-    return set_packet_ascii(args, s->heart_data, &s->heart_len, &s->heart_hex);
-}
-
-/* HEARTUSER (001 §4.43): data,ASCII|HEX. */
-static int heartuser_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    const struct k7_settings *s = ctx->settings;
-    char data[2u * PACKET_BYTES_MAX + 1u];
-    packet_text(s->heart_data, s->heart_len, s->heart_hex, data, sizeof data);
-    fmt_format(out, cap, "%s,%s", data, s->heart_hex ? "HEX" : "ASCII");
-    return K7_AT_OK_VALUE;
-}
-
-static int heartuser_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    struct k7_settings *s = ctx->settings;
-    return set_packet_typed(args, s->heart_data, &s->heart_len, &s->heart_hex);
-}
+/* HEARTDT (001 §4.42): ASCII data, 1..40 bytes; HEARTUSER (001 §4.43): data,ASCII|HEX. */
+PACKET_COMMANDS(heartdt, heartuser, heart)
 
 /* ---- PING (§5.3.5 45, 001 §4.15) --------------------------------------------------------------- */
 
