@@ -274,8 +274,10 @@ timeline:
 }
 
 namespace {
-const char* kNetEcho = R"(scenario: net-echo-for-test
-network:
+// A scenario in which the peer "pc" (192.168.0.201) has connected to the module's port 23 as c1,
+// then `steps` (timeline lines).
+std::string pc_connected(const std::string& name, const std::string& steps) {
+  return "scenario: " + name + "\n" + R"(network:
   peers:
     - name: pc
       ip: 192.168.0.201
@@ -283,13 +285,16 @@ timeline:
   - wait: 100ms
   - tcp.connect: {from: pc, to: 23, as: c1}
   - expect.tcp.connected: {conn: c1, within: 50ms}
-  - tcp.send: {conn: c1, data: "ping"}
+)" + steps;
+}
+
+const std::string kNetEcho = pc_connected("net-echo-for-test", R"(  - tcp.send: {conn: c1, data: "ping"}
   - expect.serial: {data: "ping", within: 20ms}
   - serial.write: {data: "abc"}
   - wait: 20ms
   - serial.write: {data: "def"}
   - expect.tcp: {conn: c1, data: "abcdef", within: 50ms}
-)";
+)");
 }  // namespace
 
 // Network transport through the module's TCP server, both ways (how the device cuts serial data
@@ -314,21 +319,12 @@ TEST(RunnerNet, SameSeedGivesIdenticalFrames) {
 // link: the cable pulled during a connection; data sent meanwhile arrives after it is plugged
 // again (TCP retransmission), and the firmware saw the link go down and up.
 TEST(RunnerNet, LinkDownDuringAConnection) {
-  const ScenarioResult r = run_text(R"(scenario: link-pull
-network:
-  peers:
-    - name: pc
-      ip: 192.168.0.201
-timeline:
-  - wait: 100ms
-  - tcp.connect: {from: pc, to: 23, as: c1}
-  - expect.tcp.connected: {conn: c1, within: 50ms}
-  - link: down
+  const ScenarioResult r = run_text(pc_connected("link-pull", R"(  - link: down
   - tcp.send: {conn: c1, data: "while down"}
   - expect.none: {on: serial, during: 500ms}
   - link: up
   - expect.serial: {data: "while down", within: 5s}
-)");
+)"));
   ASSERT_EQ(r.status, RunStatus::Passed) << r.failure;
   int downs = 0, ups = 0;
   for (const auto& l : r.console) {
@@ -341,18 +337,9 @@ timeline:
 
 // after: on a network expectation (here expect.tcp): met earlier than that fails the step.
 TEST(RunnerNet, AfterRejectsAnEarlyNetworkExpectation) {
-  const ScenarioResult r = run_text(R"(scenario: early-tcp
-network:
-  peers:
-    - name: pc
-      ip: 192.168.0.201
-timeline:
-  - wait: 100ms
-  - tcp.connect: {from: pc, to: 23, as: c1}
-  - expect.tcp.connected: {conn: c1, within: 50ms}
-  - serial.write: {data: "x"}
+  const ScenarioResult r = run_text(pc_connected("early-tcp", R"(  - serial.write: {data: "x"}
   - expect.tcp: {conn: c1, data: "x", after: 30ms, within: 50ms}
-)");
+)"));
   expect_failure(r, {"earlier than after: 30ms"});
 }
 
