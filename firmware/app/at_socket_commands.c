@@ -217,29 +217,21 @@ static int sock_set(struct k7_socket_settings *s, const char *args, bool may_be_
     return K7_AT_OK;
 }
 
-static int socka_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    return sock_query(&ctx->settings->sock_a, out, cap);
-}
+/* The handlers of SOCKA / SOCKB on ctx->settings->FIELD; socket A cannot be NONE. */
+#define SOCK_COMMAND(fn, field, may_be_off)                                                        \
+    static int fn##_query(struct k7_at_ctx *ctx, char *out, size_t cap)                            \
+    {                                                                                              \
+        return sock_query(&ctx->settings->field, out, cap);                                        \
+    }                                                                                              \
+    static int fn##_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)            \
+    {                                                                                              \
+        (void)out;                                                                                 \
+        (void)cap;                                                                                 \
+        return sock_set(&ctx->settings->field, args, (may_be_off));                                \
+    }
 
-static int socka_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    return sock_set(&ctx->settings->sock_a, args, false);
-}
-
-static int sockb_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    return sock_query(&ctx->settings->sock_b, out, cap);
-}
-
-static int sockb_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    return sock_set(&ctx->settings->sock_b, args, true);
-}
+SOCK_COMMAND(socka, sock_a, false)
+SOCK_COMMAND(sockb, sock_b, true)
 
 /* SOCKLKA / SOCKLKB (§5.3.5 16, §4.1.4, 001 §4.22): the live connection status. */
 static int socklka_query(struct k7_at_ctx *ctx, char *out, size_t cap)
