@@ -28,37 +28,18 @@
 #define WEBU_MAX       6u   /* 001 §4.16: 1..6 bytes each */
 #define KEYWORD_MAX    20u  /* 001 §4.12: 1..20 bytes */
 
-static int value(char *out, size_t cap, const char *s)
-{
-    fmt_format(out, cap, "%s", s);
-    return K7_AT_OK_VALUE;
-}
-
 static void format_ip(char *out, size_t cap, const uint8_t ip[4])
 {
     fmt_format(out, cap, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
 }
 
 /* AT+E (§5.3.5 1): echo ON/OFF. Takes effect at once for the next byte received; stored. */
-static int e_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    return value(out, cap, ctx->settings->echo ? "ON" : "OFF");
-}
-
-static int e_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    if (!k7_args_onoff(args, &ctx->settings->echo)) {
-        return K7_AT_ERR_PARAM;
-    }
-    return K7_AT_OK;
-}
+K7_ARGS_ONOFF_COMMAND(e, echo, 0)
 
 /* AT+VER (§5.3.5 3): firmware version. */
 static int ver_query(struct k7_at_ctx *ctx, char *out, size_t cap)
 {
-    return value(out, cap, ctx->version);
+    return k7_args_reply(out, cap, ctx->version);
 }
 
 /* AT+ENTM (§5.3.5 4): reply +OK, then back to transparent mode. */
@@ -98,7 +79,7 @@ static int cfgtf_run(struct k7_at_ctx *ctx, char *out, size_t cap)
     if (!k7_store_save_user_defaults(ctx->settings)) {
         return K7_AT_ERR_DENIED;
     }
-    return value(out, cap, "saved");
+    return k7_args_reply(out, cap, "saved");
 }
 
 /* AT+MAC (§5.3.5 5, 001 §4.7): the module's MAC, 12 upper-case hex digits. The user MAC
@@ -136,25 +117,11 @@ static int usermac_set(struct k7_at_ctx *ctx, const char *args, char *out, size_
 static int pdtime_query(struct k7_at_ctx *ctx, char *out, size_t cap)
 {
     (void)ctx;
-    return value(out, cap, K7_PRODUCTION_TIME);
+    return k7_args_reply(out, cap, K7_PRODUCTION_TIME);
 }
 
 /* AT+MID (§5.3.5 31, 001 §4.6): module name, 1..15 printable characters (DHCP host name). */
-static int mid_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    return value(out, cap, ctx->settings->module_name);
-}
-
-static int mid_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    if (!k7_args_text(args, 1, MID_MAX, NULL)) {
-        return K7_AT_ERR_PARAM;
-    }
-    fmt_format(ctx->settings->module_name, sizeof ctx->settings->module_name, "%s", args);
-    return K7_AT_OK;
-}
+K7_ARGS_TEXT_COMMAND(mid, module_name, 1, MID_MAX)
 
 /* AT+WANN (§5.3.5 7, 001 §4.10): <STATIC|DHCP>,<ip>,<mask>,<gateway>. With DHCP the addresses may
  * be left out (they are kept for a later STATIC); given, they are checked and stored. The mask must
@@ -229,8 +196,7 @@ static int search_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t
     char buf[K7_AT_LINE_MAX + 1];
     char *f[2];
     uint32_t port;
-    fmt_format(buf, sizeof buf, "%s", args);
-    if (k7_args_split(buf, f, 2) != 2 || !k7_args_uint(f[0], 1, 65535, &port) ||
+    if (!k7_args_fields(args, buf, sizeof buf, f, 2, K7_ARGS_SPACED) || !k7_args_uint(f[0], 1, 65535, &port) ||
         !k7_args_text(f[1], 1, KEYWORD_MAX, ",")) {
         return K7_AT_ERR_PARAM;
     }
@@ -253,8 +219,7 @@ static int webu_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t c
     (void)cap;
     char buf[K7_AT_LINE_MAX + 1];
     char *f[2];
-    fmt_format(buf, sizeof buf, "%s", args);
-    if (k7_args_split(buf, f, 2) != 2 || !k7_args_text(f[0], 1, WEBU_MAX, ", ") ||
+    if (!k7_args_fields(args, buf, sizeof buf, f, 2, K7_ARGS_SPACED) || !k7_args_text(f[0], 1, WEBU_MAX, ", ") ||
         !k7_args_text(f[1], 1, WEBU_MAX, ",")) {
         return K7_AT_ERR_PARAM;
     }
@@ -263,66 +228,18 @@ static int webu_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t c
     return K7_AT_OK;
 }
 
-/* A port number 1..65535 (001 §4.17, §4.23). */
-static int port_set(uint16_t *port, const char *args)
-{
-    uint32_t v;
-    if (!k7_args_uint(args, 1, 65535, &v)) {
-        return K7_AT_ERR_PARAM;
-    }
-    *port = (uint16_t)v;
-    return K7_AT_OK;
-}
+/* AT+WEBPORT (§5.3.5 10, 001 §4.17): web server port 1..65535. */
+K7_ARGS_UINT_COMMAND(webport, web_port, 1, 65535, 0)
 
-/* AT+WEBPORT (§5.3.5 10, 001 §4.17): web server port. */
-static int webport_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    fmt_format(out, cap, "%u", ctx->settings->web_port);
-    return K7_AT_OK_VALUE;
-}
-
-static int webport_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    return port_set(&ctx->settings->web_port, args);
-}
-
-/* AT+WEBSOCKPORT1 (§5.3.5 17, 001 §4.23): WebSocket port. The K7 manual also names it WEBSOCKET1
- * (Form 5.3.4-1) and WEBSOCKETPORT1 (its example): all three names are the same command. */
-static int websock_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    fmt_format(out, cap, "%u", ctx->settings->websocket_port);
-    return K7_AT_OK_VALUE;
-}
-
-static int websock_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    return port_set(&ctx->settings->websocket_port, args);
-}
+/* AT+WEBSOCKPORT1 (§5.3.5 17, 001 §4.23): WebSocket port 1..65535. The K7 manual also names it
+ * WEBSOCKET1 (Form 5.3.4-1) and WEBSOCKETPORT1 (its example): all three names are the same command. */
+K7_ARGS_UINT_COMMAND(websock, websocket_port, 1, 65535, 0)
 
 /* AT+PLANG (§5.3.5 12, 001 §4.18): web page language EN or CN (001 spells Chinese "CH": accepted
  * too, answered as CN). */
-static int plang_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    return value(out, cap, ctx->settings->web_language == K7_LANG_CN ? "CN" : "EN");
-}
-
-static int plang_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    if (k7_at_arg_equals(args, "EN")) {
-        ctx->settings->web_language = K7_LANG_EN;
-    } else if (k7_at_arg_equals(args, "CN") || k7_at_arg_equals(args, "CH")) {
-        ctx->settings->web_language = K7_LANG_CN;
-    } else {
-        return K7_AT_ERR_PARAM;
-    }
-    return K7_AT_OK;
-}
+static const struct k7_args_word languages[] = {{"EN", K7_LANG_EN}, {"CN", K7_LANG_CN}, {"CH", K7_LANG_CN}};
+static const struct k7_args_words language_words = K7_ARGS_WORDS(languages, "EN");
+K7_ARGS_KEYWORD_COMMAND(plang, web_language, &language_words, 0)
 
 static const struct k7_at_command device_commands[] = {
     {"E", K7_AT_PERSIST, e_query, e_set},

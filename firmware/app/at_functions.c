@@ -4,10 +4,6 @@
  * single-port commands (NAME and NAME1), stored (K7_AT_PERSIST), in effect after the restart.
  * Formats, defaults and ranges: 001 §4.24, §4.28, §4.31..§4.33, §4.44..§4.47.
  */
-#include <stdbool.h>
-#include <string.h>
-
-#include "../lib/fmt.h"
 #include "at_args.h"
 #include "at_commands.h"
 
@@ -16,107 +12,21 @@
 #define HTPURL_MAX      100u  /* 001 §4.45: 1..100 bytes */
 #define HTPHEAD_MAX     180u  /* 001 §4.46: 0..180 bytes, as typed ("<<CRLF>>" for a line break) */
 
-static int onoff_query(bool on, char *out, size_t cap)
-{
-    fmt_format(out, cap, "%s", on ? "ON" : "OFF");
-    return K7_AT_OK_VALUE;
-}
+static const struct k7_args_word http_methods[] = {{"GET", K7_HTTP_GET}, {"POST", K7_HTTP_POST}};
+static const struct k7_args_words http_method_words = K7_ARGS_WORDS(http_methods, "GET");
 
-static int onoff_set(bool *field, const char *args)
-{
-    return k7_args_onoff(args, field) ? K7_AT_OK : K7_AT_ERR_PARAM;
-}
-
-/* Query and set handlers of an ON/OFF command stored in settings->field. */
-#define ONOFF_COMMAND(name, field)                                                                  \
-    static int name##_query(struct k7_at_ctx *ctx, char *out, size_t cap)                           \
-    {                                                                                               \
-        return onoff_query(ctx->settings->field, out, cap);                                         \
-    }                                                                                               \
-    static int name##_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)          \
-    {                                                                                               \
-        (void)out;                                                                                  \
-        (void)cap;                                                                                  \
-        return onoff_set(&ctx->settings->field, args);                                              \
-    }
-
-ONOFF_COMMAND(rfcen, rfc2217)              /* AT+RFCEN1, 001 §4.24, default ON */
-ONOFF_COMMAND(modtcp, modbus_tcp)          /* AT+MODTCP1, 001 §4.31, default OFF */
-ONOFF_COMMAND(modpoll, modbus_poll)        /* AT+MODPOLL1, 001 §4.32, default OFF */
-ONOFF_COMMAND(netpr, net_print)            /* AT+NETPR1, 001 §4.28, default OFF */
-ONOFF_COMMAND(htpchd, http_header_filter)  /* AT+HTPCHD1, 001 §4.47, default OFF */
-
-/* AT+MODTO1 (001 §4.33): Modbus polling time 200..9999. */
-static int modto_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    fmt_format(out, cap, "%lu", (unsigned long)ctx->settings->modbus_poll_ms);
-    return K7_AT_OK_VALUE;
-}
-
-static int modto_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    return k7_args_uint(args, MODTO_MIN, MODTO_MAX, &ctx->settings->modbus_poll_ms) ? K7_AT_OK : K7_AT_ERR_PARAM;
-}
-
-/* AT+HTPTP1 (001 §4.44): GET or POST. */
-static int htptp_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    fmt_format(out, cap, "%s", ctx->settings->http_method == K7_HTTP_POST ? "POST" : "GET");
-    return K7_AT_OK_VALUE;
-}
-
-static int htptp_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    if (k7_at_arg_equals(args, "GET")) {
-        ctx->settings->http_method = K7_HTTP_GET;
-    } else if (k7_at_arg_equals(args, "POST")) {
-        ctx->settings->http_method = K7_HTTP_POST;
-    } else {
-        return K7_AT_ERR_PARAM;
-    }
-    return K7_AT_OK;
-}
-
-/* AT+HTPURL1 (001 §4.45): URL of the request, 1..100 printable characters. */
-static int htpurl_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    fmt_format(out, cap, "%s", ctx->settings->http_url);
-    return K7_AT_OK_VALUE;
-}
-
-static int htpurl_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    if (!k7_args_text(args, 1, HTPURL_MAX, NULL)) {
-        return K7_AT_ERR_PARAM;
-    }
-    fmt_format(ctx->settings->http_url, sizeof ctx->settings->http_url, "%s", args);
-    return K7_AT_OK;
-}
+K7_ARGS_ONOFF_COMMAND(rfcen, rfc2217, 0)                        /* AT+RFCEN1, 001 §4.24, default ON */
+K7_ARGS_ONOFF_COMMAND(modtcp, modbus_tcp, 0)                    /* AT+MODTCP1, 001 §4.31, default OFF */
+K7_ARGS_ONOFF_COMMAND(modpoll, modbus_poll, 0)                  /* AT+MODPOLL1, 001 §4.32, default OFF */
+K7_ARGS_ONOFF_COMMAND(netpr, net_print, 0)                      /* AT+NETPR1, 001 §4.28, default OFF */
+K7_ARGS_ONOFF_COMMAND(htpchd, http_header_filter, 0)            /* AT+HTPCHD1, 001 §4.47, default OFF */
+K7_ARGS_UINT_COMMAND(modto, modbus_poll_ms, MODTO_MIN, MODTO_MAX, 0) /* AT+MODTO1, 001 §4.33: polling time */
+K7_ARGS_KEYWORD_COMMAND(htptp, http_method, &http_method_words, 0)  /* AT+HTPTP1, 001 §4.44: GET or POST */
+K7_ARGS_TEXT_COMMAND(htpurl, http_url, 1, HTPURL_MAX)           /* AT+HTPURL1, 001 §4.45: request URL */
 
 /* AT+HTPHEAD1 (001 §4.46, §5.3.5 24): request header, 0..180 printable characters kept as typed;
  * "<<CRLF>>" stands for a line break and is turned into CR LF by the HTTPD client when it sends. */
-static int htphead_query(struct k7_at_ctx *ctx, char *out, size_t cap)
-{
-    fmt_format(out, cap, "%s", ctx->settings->http_header);
-    return K7_AT_OK_VALUE;
-}
-
-static int htphead_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t cap)
-{
-    (void)out;
-    (void)cap;
-    if (!k7_args_text(args, 0, HTPHEAD_MAX, NULL)) {
-        return K7_AT_ERR_PARAM;
-    }
-    fmt_format(ctx->settings->http_header, sizeof ctx->settings->http_header, "%s", args);
-    return K7_AT_OK;
-}
+K7_ARGS_TEXT_COMMAND(htphead, http_header, 0, HTPHEAD_MAX)
 
 #define PORT_SETTING (K7_AT_PORT_SUFFIX | K7_AT_PERSIST)
 

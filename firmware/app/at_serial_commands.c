@@ -24,110 +24,53 @@
 #include <string.h>
 
 #include "../lib/fmt.h"
+#include "at_args.h"
 
 #define UART_BAUD_MIN       600u
 #define UART_BAUD_MAX       1024000u
 #define UARTTL_TIME_MAX_MS  255u
 #define UARTTL_LENGTH_MAX   1460u
 
-#define FIELDS_MAX   5
-#define FIELD_LEN    16
+#define FIELD_LEN    16 /* a field longer than 15 characters is no valid value */
 
-/* Split "a,b,c" into exactly `want` fields; false when the count differs or a field is empty or too
- * long for any valid value. */
-static bool split_fields(const char *args, char fields[][FIELD_LEN], int want)
+/* Split a copy of args (into buf) at the commas into exactly `want` fields, kept as typed (a space
+ * is no part of a valid value), each shorter than FIELD_LEN. */
+static bool split_fields(const char *args, char *buf, char **fields, size_t want)
 {
-    int n = 0;
-    size_t len = 0;
-    for (const char *p = args;; p++) {
-        if (*p == ',' || *p == '\0') {
-            if (len == 0 || n >= want) {
-                return false;
-            }
-            fields[n][len] = '\0';
-            n++;
-            len = 0;
-            if (*p == '\0') {
-                break;
-            }
-            continue;
-        }
-        if (len + 1 >= FIELD_LEN || n >= want) {
-            return false;
-        }
-        fields[n][len++] = *p;
-    }
-    return n == want;
-}
-
-/* Decimal digits only, no sign, within [min, max]. */
-static bool parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-    uint64_t v = 0;
-    if (*s == '\0') {
+    if (!k7_args_fields(args, buf, K7_AT_LINE_MAX + 1, fields, want, 0)) {
         return false;
     }
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') {
+    for (size_t i = 0; i < want; i++) {
+        if (strlen(fields[i]) >= FIELD_LEN) {
             return false;
         }
-        v = v * 10u + (uint64_t)(*s - '0');
-        if (v > max) {
-            return false; /* checked per digit: no overflow whatever the length */
-        }
     }
-    if (v < min) {
-        return false;
-    }
-    *out = (uint32_t)v;
     return true;
 }
 
-struct name_value {
-    const char *name;
-    int value;
-};
+/* Digits only, any leading zeros within the field's length. */
+static bool parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+    return k7_args_uint_as(s, min, max, K7_ARGS_ZEROS, out);
+}
 
-static const struct name_value parity_names[] = {
+static const struct k7_args_word parity_names[] = {
     {"NONE", UART_PARITY_NONE}, {"EVEN", UART_PARITY_EVEN}, {"ODD", UART_PARITY_ODD},
     {"MARK", UART_PARITY_MARK}, {"SPACE", UART_PARITY_SPACE}, {"MASK", UART_PARITY_MARK},
 };
+static const struct k7_args_words parity_words = K7_ARGS_WORDS(parity_names, "?");
 
-static const struct name_value flow_names[] = {
+static const struct k7_args_word flow_names[] = {
     {"NFC", K7_FLOW_NONE}, {"FCH", K7_FLOW_HW}, {"FCR", K7_FLOW_XONXOFF}, {"FC", K7_FLOW_HW},
 };
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static bool lookup_name(const struct name_value *table, size_t n, const char *word, int *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (k7_at_arg_equals(word, table[i].name)) {
-            *out = table[i].value;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The name a query answers with: the first entry of the value (the K7 spelling). */
-static const char *name_of(const struct name_value *table, size_t n, int value)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (table[i].value == value) {
-            return table[i].name;
-        }
-    }
-    return "?";
-}
+static const struct k7_args_words flow_words = K7_ARGS_WORDS(flow_names, "?");
 
 /* AT+UART (§5.3.4 13, 001 §4.19). */
 static int uart_query(struct k7_at_ctx *ctx, char *out, size_t cap)
 {
     const struct k7_serial_settings *s = &ctx->settings->serial;
     fmt_format(out, cap, "%lu,%u,%u,%s,%s", (unsigned long)s->baud, s->data_bits, s->stop_bits,
-               name_of(parity_names, COUNT(parity_names), (int)s->parity),
-               name_of(flow_names, COUNT(flow_names), (int)s->flow));
+               k7_args_keyword_name(&parity_words, (int)s->parity), k7_args_keyword_name(&flow_words, (int)s->flow));
     return K7_AT_OK_VALUE;
 }
 
@@ -135,13 +78,13 @@ static int uart_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t c
 {
     (void)out;
     (void)cap;
-    char f[FIELDS_MAX][FIELD_LEN];
+    char buf[K7_AT_LINE_MAX + 1];
+    char *f[5];
     uint32_t baud, data_bits, stop_bits;
     int parity, flow;
-    if (!split_fields(args, f, 5) || !parse_uint(f[0], UART_BAUD_MIN, UART_BAUD_MAX, &baud) ||
+    if (!split_fields(args, buf, f, 5) || !parse_uint(f[0], UART_BAUD_MIN, UART_BAUD_MAX, &baud) ||
         !parse_uint(f[1], 5, 8, &data_bits) || !parse_uint(f[2], 1, 2, &stop_bits) ||
-        !lookup_name(parity_names, COUNT(parity_names), f[3], &parity) ||
-        !lookup_name(flow_names, COUNT(flow_names), f[4], &flow)) {
+        !k7_args_keyword(f[3], &parity_words, 0, &parity) || !k7_args_keyword(f[4], &flow_words, 0, &flow)) {
         return K7_AT_ERR_PARAM;
     }
     struct k7_serial_settings *s = &ctx->settings->serial;
@@ -165,9 +108,10 @@ static int uarttl_set(struct k7_at_ctx *ctx, const char *args, char *out, size_t
 {
     (void)out;
     (void)cap;
-    char f[FIELDS_MAX][FIELD_LEN];
+    char buf[K7_AT_LINE_MAX + 1];
+    char *f[2];
     uint32_t time_ms, length;
-    if (!split_fields(args, f, 2) || !parse_uint(f[0], 0, UARTTL_TIME_MAX_MS, &time_ms) ||
+    if (!split_fields(args, buf, f, 2) || !parse_uint(f[0], 0, UARTTL_TIME_MAX_MS, &time_ms) ||
         !parse_uint(f[1], 0, UARTTL_LENGTH_MAX, &length)) {
         return K7_AT_ERR_PARAM;
     }
@@ -181,4 +125,4 @@ static const struct k7_at_command serial_commands[] = {
     {"UARTTL", K7_AT_PORT_SUFFIX | K7_AT_PERSIST, uarttl_query, uarttl_set},
 };
 
-const struct k7_at_table k7_at_serial_table = {serial_commands, COUNT(serial_commands)};
+const struct k7_at_table k7_at_serial_table = {serial_commands, sizeof serial_commands / sizeof serial_commands[0]};

@@ -364,17 +364,42 @@ static err_t client_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_OK;
 }
 
-static void client_dns_found(const char *name, const ip_addr_t *addr, void *arg)
+/* A failed attempt of a client socket (TCP connection, name lookup): try again later. */
+static void client_failed(struct sock *s)
 {
-    struct sock *s = arg;
-    if (!s->resolving) {
-        return;
+    s->state = SOCK_ERROR;
+    client_retry(s, CLIENT_RETRY_US);
+}
+
+/* Start looking the remote host name up; `found` gets a later answer. Returns lwIP's result: ERR_OK
+ * (the address is in *a now), ERR_INPROGRESS (wait for `found`), else the lookup cannot start (the
+ * caller then calls client_failed()). */
+static err_t lookup_remote(struct sock *s, ip_addr_t *a, dns_found_callback found)
+{
+    s->resolving = true;
+    err_t e = dns_gethostbyname(s->cfg->remote_host, a, found, s);
+    if (e != ERR_INPROGRESS) {
+        s->resolving = false;
     }
+    return e;
+}
+
+/* The later answer of lookup_remote(): true with an address, false (new attempt armed) without. */
+static bool lookup_answered(struct sock *s, const char *name, const ip_addr_t *addr)
+{
     s->resolving = false;
     if (!addr) {
         console_log("socket %c: cannot resolve %s", s->name, name);
-        s->state = SOCK_ERROR;
-        client_retry(s, CLIENT_RETRY_US);
+        client_failed(s);
+        return false;
+    }
+    return true;
+}
+
+static void client_dns_found(const char *name, const ip_addr_t *addr, void *arg)
+{
+    struct sock *s = arg;
+    if (!s->resolving || !lookup_answered(s, name, addr)) {
         return;
     }
     s->remote = *addr;
@@ -393,17 +418,13 @@ static void client_start(struct sock *s)
         client_connect(s);
         return;
     }
-    s->resolving = true;
-    err_t e = dns_gethostbyname(s->cfg->remote_host, &a, client_dns_found, s);
+    err_t e = lookup_remote(s, &a, client_dns_found);
     if (e == ERR_OK) {
-        s->resolving = false;
         s->remote = a;
         client_connect(s);
     } else if (e != ERR_INPROGRESS) {
-        s->resolving = false;
         console_log("socket %c: cannot resolve %s (error %d)", s->name, s->cfg->remote_host, (int)e);
-        s->state = SOCK_ERROR;
-        client_retry(s, CLIENT_RETRY_US);
+        client_failed(s);
     }
 }
 
@@ -412,8 +433,7 @@ static void client_connect(struct sock *s)
     struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
     if (!pcb) {
         console_log("socket %c: no memory for a connection", s->name);
-        s->state = SOCK_ERROR;
-        client_retry(s, CLIENT_RETRY_US);
+        client_failed(s);
         return;
     }
     tcp_arg(pcb, s);
@@ -432,8 +452,7 @@ static void client_connect(struct sock *s)
         console_log("socket %c: connect error %d", s->name, (int)e);
         s->pcb = NULL;
         tcp_abort(pcb);
-        s->state = SOCK_ERROR;
-        client_retry(s, CLIENT_RETRY_US);
+        client_failed(s);
         return;
     }
     log_addr("connecting to", s, &s->remote, s->cfg->remote_port);
@@ -552,14 +571,9 @@ static void udp_set_remote(struct sock *s, const ip_addr_t *a)
 static void udp_dns_found(const char *name, const ip_addr_t *addr, void *arg)
 {
     struct sock *s = arg;
-    s->resolving = false;
-    if (!addr) {
-        console_log("socket %c: cannot resolve %s", s->name, name);
-        s->state = SOCK_ERROR;
-        client_retry(s, CLIENT_RETRY_US);
-        return;
+    if (lookup_answered(s, name, addr)) {
+        udp_set_remote(s, addr);
     }
-    udp_set_remote(s, addr);
 }
 
 /* Resolve the UDP client's remote name (once it is known, a UDP client has nothing to redo). */
@@ -567,16 +581,12 @@ static void udp_resolve(struct sock *s)
 {
     ip_addr_t a;
     s->retry_armed = false;
-    s->resolving = true;
     s->state = SOCK_CONNECTING;
-    err_t e = dns_gethostbyname(s->cfg->remote_host, &a, udp_dns_found, s);
+    err_t e = lookup_remote(s, &a, udp_dns_found);
     if (e == ERR_OK) {
-        s->resolving = false;
         udp_set_remote(s, &a);
     } else if (e != ERR_INPROGRESS) {
-        s->resolving = false;
-        s->state = SOCK_ERROR;
-        client_retry(s, CLIENT_RETRY_US);
+        client_failed(s);
     }
 }
 

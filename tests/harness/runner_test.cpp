@@ -2,6 +2,7 @@
 // "Steps", "Results"), plus determinism: same inputs → same bytes at the same virtual times.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "harness/runner.h"
@@ -17,6 +18,15 @@ ScenarioResult run_text(const std::string& yaml, const std::string& firmware = K
   RunOptions opts;
   opts.default_firmware = firmware;
   return run_scenario(s.front(), opts);
+}
+
+// The run ended with `status` and its failure text contains every one of `parts`.
+void expect_failure(const ScenarioResult& r, std::initializer_list<const char*> parts,
+                    RunStatus status = RunStatus::Failed) {
+  EXPECT_EQ(r.status, status) << r.failure;
+  for (const char* part : parts) {
+    EXPECT_NE(r.failure.find(part), std::string::npos) << "no \"" << part << "\" in: " << r.failure;
+  }
 }
 
 const char* kEscape = R"(scenario: escape-for-test
@@ -87,11 +97,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.serial: {data: "b", within: 5ms}
 )");
-  EXPECT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("expected 62"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("seen 61"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("inline.yaml:5:"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("t="), std::string::npos) << r.failure;
+  expect_failure(r, {"expected 62", "seen 61", "inline.yaml:5:", "t="});
 }
 
 // within: the expectation must be complete no later than D after the step started.
@@ -102,8 +108,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.serial: {data: "a", within: 10us}
 )");
-  EXPECT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("within 10us"), std::string::npos) << r.failure;
+  expect_failure(r, {"within 10us"});
 }
 
 // after: and not earlier than D after the step started.
@@ -114,8 +119,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.serial: {data: "a", within: 5ms, after: 3ms}
 )");
-  EXPECT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("not before 3ms"), std::string::npos) << r.failure;
+  expect_failure(r, {"not before 3ms"});
 }
 
 // expect.none: silence for D; a byte inside the window fails.
@@ -131,8 +135,7 @@ timeline:
   - serial.write: {data: "+++"}
   - expect.none: {on: serial, during: 100ms}
 )");
-  EXPECT_EQ(bad.status, RunStatus::Failed);
-  EXPECT_NE(bad.failure.find("silence"), std::string::npos) << bad.failure;
+  expect_failure(bad, {"silence"});
 }
 
 // The scenario timeout bounds every wait.
@@ -241,9 +244,7 @@ setup:
 timeline:
   - wait: 10ms
 )");
-  EXPECT_EQ(r.status, RunStatus::Error);
-  EXPECT_NE(r.failure.find("inline.yaml:4:7: setup: AT+NOSUCH=1 was refused"), std::string::npos) << r.failure;
-  EXPECT_NE(r.failure.find("+ERR=-2"), std::string::npos) << r.failure;
+  expect_failure(r, {"inline.yaml:4:7: setup: AT+NOSUCH=1 was refused", "+ERR=-2"}, RunStatus::Error);
 }
 
 namespace {
@@ -292,8 +293,10 @@ timeline:
 }
 
 namespace {
-const char* kNetEcho = R"(scenario: net-echo-for-test
-network:
+// A scenario in which the peer "pc" (192.168.0.201) has connected to the module's port 23 as c1,
+// then `steps` (timeline lines).
+std::string pc_connected(const std::string& name, const std::string& steps) {
+  return "scenario: " + name + "\n" + R"(network:
   peers:
     - name: pc
       ip: 192.168.0.201
@@ -301,13 +304,16 @@ timeline:
   - wait: 100ms
   - tcp.connect: {from: pc, to: 23, as: c1}
   - expect.tcp.connected: {conn: c1, within: 50ms}
-  - tcp.send: {conn: c1, data: "ping"}
+)" + steps;
+}
+
+const std::string kNetEcho = pc_connected("net-echo-for-test", R"(  - tcp.send: {conn: c1, data: "ping"}
   - expect.serial: {data: "ping", within: 20ms}
   - serial.write: {data: "abc"}
   - wait: 20ms
   - serial.write: {data: "def"}
   - expect.tcp: {conn: c1, data: "abcdef", within: 50ms}
-)";
+)");
 }  // namespace
 
 // Network transport through the module's TCP server, both ways (how the device cuts serial data
@@ -332,21 +338,12 @@ TEST(RunnerNet, SameSeedGivesIdenticalFrames) {
 // link: the cable pulled during a connection; data sent meanwhile arrives after it is plugged
 // again (TCP retransmission), and the firmware saw the link go down and up.
 TEST(RunnerNet, LinkDownDuringAConnection) {
-  const ScenarioResult r = run_text(R"(scenario: link-pull
-network:
-  peers:
-    - name: pc
-      ip: 192.168.0.201
-timeline:
-  - wait: 100ms
-  - tcp.connect: {from: pc, to: 23, as: c1}
-  - expect.tcp.connected: {conn: c1, within: 50ms}
-  - link: down
+  const ScenarioResult r = run_text(pc_connected("link-pull", R"(  - link: down
   - tcp.send: {conn: c1, data: "while down"}
   - expect.none: {on: serial, during: 500ms}
   - link: up
   - expect.serial: {data: "while down", within: 5s}
-)");
+)"));
   ASSERT_EQ(r.status, RunStatus::Passed) << r.failure;
   int downs = 0, ups = 0;
   for (const auto& l : r.console) {
@@ -359,20 +356,10 @@ timeline:
 
 // after: on a network expectation (here expect.tcp): met earlier than that fails the step.
 TEST(RunnerNet, AfterRejectsAnEarlyNetworkExpectation) {
-  const ScenarioResult r = run_text(R"(scenario: early-tcp
-network:
-  peers:
-    - name: pc
-      ip: 192.168.0.201
-timeline:
-  - wait: 100ms
-  - tcp.connect: {from: pc, to: 23, as: c1}
-  - expect.tcp.connected: {conn: c1, within: 50ms}
-  - serial.write: {data: "x"}
+  const ScenarioResult r = run_text(pc_connected("early-tcp", R"(  - serial.write: {data: "x"}
   - expect.tcp: {conn: c1, data: "x", after: 30ms, within: 50ms}
-)");
-  ASSERT_EQ(r.status, RunStatus::Failed);
-  EXPECT_NE(r.failure.find("earlier than after: 30ms"), std::string::npos) << r.failure;
+)"));
+  expect_failure(r, {"earlier than after: 30ms"});
 }
 
 // The TCP client's keepalive as the wire shows it (k7-behaviour.md "Transparent transmission"):
