@@ -35,8 +35,13 @@ struct record_header {
     uint32_t crc;      /* CRC-32 of the header fields above and the payload */
 };
 
-#define PAYLOAD_WORDS ((sizeof(struct k7_settings) + 3u) / 4u)
-#define RECORD_WORDS  (sizeof(struct record_header) / 4u + PAYLOAD_WORDS)
+/* A record is always 1 KB (8 rows of 128 bytes): a save is then always the same 10 flash operations
+ * (erase, 8 rows, commit word), whatever the size of the settings, so the power-cut scenarios that
+ * sweep those operations stay exact as the settings grow. */
+#define RECORD_BYTES  1024u
+#define RECORD_WORDS  (RECORD_BYTES / 4u)
+#define PAYLOAD_WORDS (RECORD_WORDS - sizeof(struct record_header) / 4u)
+_Static_assert(sizeof(struct k7_settings) <= 4u * PAYLOAD_WORDS, "the settings outgrew the 1 KB record");
 
 struct record_image {
     struct record_header header;
