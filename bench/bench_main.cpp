@@ -120,6 +120,19 @@ struct NetBench {
     board.set_link(true);
     board.power_on();
   }
+  // Runs `span` more of virtual time: virtual seconds per wall second, and the Mb/s by which
+  // `bytes()` (a byte counter of the peer's connection) grew over it.
+  NetRun measure(Cycles span, const std::function<std::size_t()>& bytes) {
+    const Cycles start = board.now();
+    const std::size_t before = bytes();
+    const auto t = Clock::now();
+    board.run_until(start + span);
+    NetRun r;
+    r.rtf = ticks_to_seconds(span) / seconds_since(t);
+    r.mbps = double(bytes() - before) * 8 / ticks_to_seconds(span) / 1e6;
+    if (board.fault()) std::fprintf(stderr, "bench: %s\n", board.fault()->text().c_str());
+    return r;
+  }
   static Board::Config config_for(const std::string& elf) {
     Board::Config c;
     c.firmware_elf = elf;
@@ -138,16 +151,7 @@ NetRun net_stream() {
   n.board.run_until(ticks_from_ms(150));
   n.hosts.tcp_send(conn, std::vector<std::uint8_t>(1u << 20, 'x'));
   n.board.run_until(ticks_from_ms(1150));  // past slow start: the steady state is what is measured
-  const Cycles start = n.board.now();
-  const std::size_t acked_before = n.hosts.conn(conn).bytes_acked;
-  const Cycles span = ticks_from_ms(10'000);
-  const auto t = Clock::now();
-  n.board.run_until(start + span);
-  NetRun r;
-  r.rtf = ticks_to_seconds(span) / seconds_since(t);
-  r.mbps = double(n.hosts.conn(conn).bytes_acked - acked_before) * 8 / ticks_to_seconds(span) / 1e6;
-  if (n.board.fault()) std::fprintf(stderr, "bench: %s\n", n.board.fault()->text().c_str());
-  return r;
+  return n.measure(ticks_from_ms(10'000), [&] { return n.hosts.conn(conn).bytes_acked; });
 }
 
 // Serial-free TCP echo through the firmware's network path: the bench image k7-netecho (the K7
@@ -161,16 +165,7 @@ NetRun net_echo() {
   n.board.run_until(ticks_from_ms(150));
   n.hosts.tcp_send(conn, std::vector<std::uint8_t>(64u << 20, 'e'));
   n.board.run_until(ticks_from_ms(650));  // past slow start
-  const Cycles start = n.board.now();
-  const std::size_t rx_before = n.hosts.conn(conn).rx.size();
-  const Cycles span = ticks_from_ms(2'000);
-  const auto t = Clock::now();
-  n.board.run_until(start + span);
-  NetRun r;
-  r.rtf = ticks_to_seconds(span) / seconds_since(t);
-  r.mbps = double(n.hosts.conn(conn).rx.size() - rx_before) * 8 / ticks_to_seconds(span) / 1e6;
-  if (n.board.fault()) std::fprintf(stderr, "bench: %s\n", n.board.fault()->text().c_str());
-  return r;
+  return n.measure(ticks_from_ms(2'000), [&] { return n.hosts.conn(conn).rx.size(); });
 }
 
 // A full-duplex stream at `baud` from a 120 MHz UART clock for `span` of virtual time: the host
