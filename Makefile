@@ -25,7 +25,7 @@ run: configure
 	@echo "[build] compiling k7sim and the reference firmware ($(JOBS) jobs)"
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target k7sim
 	@rm -rf $(REPORT_DIR) && mkdir -p $(REPORT_DIR)
-	@./$(BUILD_DIR)/k7sim run scenarios --report-dir $(REPORT_DIR)
+	@./$(BUILD_DIR)/k7sim run scenarios --jobs $(JOBS) --report-dir $(REPORT_DIR)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -42,6 +42,29 @@ std::string rule_of(const ScenarioResult& r) { return r.name.substr(0, r.name.fi
 
 }  // namespace
 
+void print_families(const RunSummary& run, std::ostream& out) {
+  struct Family {
+    std::size_t runs = 0, passed = 0, figures = 0;
+  };
+  std::map<std::string, Family> families;  // by the folder the scenario file is in
+  for (const auto& r : run.results) {
+    const std::size_t slash = r.file.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : r.file.substr(0, slash);
+    Family& f = families[dir.substr(dir.find_last_of('/') + 1)];
+    f.runs++;
+    f.passed += r.status == RunStatus::Passed;
+    f.figures += r.measures.size();
+  }
+  std::size_t width = 6;
+  for (const auto& [name, f] : families) width = std::max(width, name.size());
+  out << "\n  " << "suite" << std::string(width - 3, ' ') << "passed  figures\n";
+  for (const auto& [name, f] : families) {
+    char counts[48];
+    std::snprintf(counts, sizeof counts, "%3zu/%-3zu %7zu", f.passed, f.runs, f.figures);
+    out << "  " << name << std::string(width - name.size() + 2, ' ') << counts << (f.passed < f.runs ? "  FAILED" : "") << "\n";
+  }
+}
+
 void print_figures(const RunSummary& run, std::ostream& out) {
   struct Figure {
     std::string rule, name;

@@ -25,6 +25,8 @@ std::string format_figure(Cycles ticks);
 std::string measure_limits(const MeasureRecord& m);
 std::string measure_figure(const MeasureRecord& m);
 void print_figures(const RunSummary& run, std::ostream& out);
+// Pass counts and number of figures per suite (the folder of the scenario files).
+void print_families(const RunSummary& run, std::ostream& out);
 
 std::string xml_escape(const std::string& s);
 std::string json_escape(const std::string& s);

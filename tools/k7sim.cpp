@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <iostream>
 #include <functional>
@@ -179,7 +180,8 @@ bool run_in_workers(const std::vector<Scenario>& scenarios, const RunOptions& op
 }
 
 int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware, const std::string& report_dir,
-            const std::vector<std::string>& tags, unsigned jobs, const std::string& shard, const char* argv0) {
+            const std::vector<std::string>& tags, unsigned jobs, const std::string& shard, bool show_figures,
+            const char* argv0) {
   // Load and validate everything first: a bad file stops the run before anything executes.
   std::vector<Scenario> scenarios;
   try {
@@ -274,7 +276,8 @@ int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware,
     virt += ticks_to_seconds(r.virtual_time);
     if (!slowest || r.wall_seconds > slowest->wall_seconds) slowest = &r;
   }
-  print_figures(summary, std::cout);
+  print_families(summary, std::cout);
+  if (show_figures) print_figures(summary, std::cout);
   char buf[256];
   std::snprintf(buf, sizeof buf, "%zu passed, %d failed", summary.results.size() - failed, failed);
   std::cout << "\n" << buf << "\n";
@@ -287,7 +290,9 @@ int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware,
       write_junit(summary, report_dir + "/junit.xml");
       write_json(summary, report_dir + "/report.json");
       write_html(summary, report_dir + "/report.html");
-      std::cout << "reports: " << report_dir << "/ (junit.xml, report.json, report.html, *.vcd, *.pcap, *.serial.log, *.console.log)\n";
+      std::ofstream figures(report_dir + "/figures.txt");
+      print_figures(summary, figures);
+      std::cout << "reports: " << report_dir << "/ (junit.xml, report.json, report.html, figures.txt, *.vcd, *.pcap, *.serial.log, *.console.log)\n";
     } catch (const std::exception& e) {
       std::cerr << "k7sim: " << e.what() << "\n";
       return 2;
@@ -310,6 +315,7 @@ int main(int argc, char** argv) {
       ("tag", "run only scenarios with this tag (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("j,jobs", "run up to N scenarios at once, one process each", cxxopts::value<unsigned>()->default_value("1"))
       ("shard", "run only shard i of N (1 <= i <= N) of the selected scenarios", cxxopts::value<std::string>()->default_value(""))
+      ("figures", "print every measured figure at the end (always in figures.txt with --report-dir)")
       ("command", "command", cxxopts::value<std::string>())
       ("inputs", "scenario files or directories", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"command", "inputs"});
@@ -349,5 +355,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   return cmd_run(args["inputs"].as<std::vector<std::string>>(), args["firmware"].as<std::string>(),
-                 args["report-dir"].as<std::string>(), tags, jobs, args["shard"].as<std::string>(), argv[0]);
+                 args["report-dir"].as<std::string>(), tags, jobs, args["shard"].as<std::string>(),
+                 args.count("figures") > 0, argv[0]);
 }
