@@ -605,6 +605,18 @@ void Board::module_rx(const SerialFrame& frame) {
   b.uart[1]->receive(frame);
 }
 
+bool Board::module_rx_line(const std::vector<LineEdge>& edges) {
+  Impl& b = *impl_;
+  if (!module_rx_has_line()) return false;
+  if (!b.cpu_may_run()) return true;  // an unpowered or reset chip receives nothing
+  if (!b.port(kPortB).alternate(0, kPctlUart)) return true;  // PB0 is not U1RX
+  return b.uart[1]->drive_rx_line(edges);
+}
+
+bool Board::module_rx_has_line() const { return impl_->uart[1]->drive_rx_line({}); }
+
+void Board::on_module_rx_char(std::function<void(const UartRxStatus&)> fn) { impl_->uart[1]->on_rx_char(std::move(fn)); }
+
 std::string Board::symbol_at(std::uint32_t address) const { return impl_->elf->describe(address); }
 
 std::optional<std::uint32_t> Board::symbol_address(const std::string& name) const {

@@ -566,7 +566,20 @@ void UartModel::wait_mark(Cycles from) {
   }
 }
 
+void UartModel::notify_rx(std::uint16_t ch, bool lost) {
+  if (rx_char_cbs_.empty()) return;
+  UartRxStatus s;
+  s.at = events_.now();
+  s.data = static_cast<std::uint8_t>(ch & 0xFF);
+  s.framing = (ch & kDrFe) != 0;
+  s.parity = (ch & kDrPe) != 0;
+  s.brk = (ch & kDrBe) != 0;
+  s.overrun = lost;
+  for (auto& cb : rx_char_cbs_) cb(s);
+}
+
 void UartModel::push_rx(std::uint16_t ch, const Grid& g, std::uint64_t k_stop) {
+  notify_rx(ch, rx_fifo_.size() >= capacity());
   if (rx_fifo_.size() >= capacity()) {
     // Overrun: the character is lost; the next character read carries OE.
     overrun_pending_ = true;

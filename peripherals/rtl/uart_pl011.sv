@@ -65,7 +65,12 @@ module uart_pl011 (
     output logic [7:0]  tx_data_o,
     output logic [7:0]  tx_lcrh_o,
     output logic        tx_hse_o,
-    output logic        tx_break_o
+    output logic        tx_break_o,
+    // The receiver's result at the last edge, for observers (error counts in reports): a
+    // character completed ({BE, PE, FE, data}), and whether it was lost to a full RX FIFO.
+    output logic        rx_done_o,
+    output logic [10:0] rx_ch_o,
+    output logic        rx_lost_o
 );
   // register offsets
   localparam logic [11:0] A_DR = 12'h000, A_RSR = 12'h004, A_FR = 12'h018, A_ILPR = 12'h020;
@@ -350,6 +355,9 @@ module uart_pl011 (
       rt_run <= 1'b0;
       phase_reset_o <= 1'b1;
       tx_start_o <= 1'b0;
+      rx_done_o <= 1'b0;
+      rx_ch_o <= 11'd0;
+      rx_lost_o <= 1'b0;
       load_tx_o <= 1'b0;
       load_rx_o <= 1'b0;
       load_rt_o <= 1'b0;
@@ -398,6 +406,9 @@ module uart_pl011 (
 
       tx_start_o <= tx_start;
       phase_reset_o <= phase_reset;
+      rx_done_o <= rx_push;
+      rx_lost_o <= rx_push && !rxf_push;
+      if (rx_push) rx_ch_o <= rx_ch;
 
       // Work in flight keeps the grid it started on: copy the grid in force to its slot.
       load_tx_o <= 1'b0;

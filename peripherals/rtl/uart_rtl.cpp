@@ -162,6 +162,16 @@ void UartRtl::after_edge() {
     f.parity_bit = SerialFrame::compute_parity(f.data, f.format);
     for (auto& cb : tx_frame_cbs_) cb(f);
   }
+  if (m.rx_done_o && !rx_char_cbs_.empty()) {
+    UartRxStatus st;
+    st.at = now;
+    st.data = static_cast<std::uint8_t>(m.rx_ch_o & 0xFF);
+    st.framing = (m.rx_ch_o >> 8) & 1;
+    st.parity = (m.rx_ch_o >> 9) & 1;
+    st.brk = (m.rx_ch_o >> 10) & 1;
+    st.overrun = m.rx_lost_o != 0;
+    for (auto& cb : rx_char_cbs_) cb(st);
+  }
   irq_.set(m.irq != 0);
   rts_.set(m.rts_n != 0);
 }
@@ -310,6 +320,23 @@ void UartRtl::receive(const SerialFrame& frame) {
     }));
   }
   schedule_next();
+}
+
+bool UartRtl::drive_rx_line(const std::vector<LineEdge>& edges) {
+  if (edges.empty()) return true;
+  wake();
+  const Cycles now = this->now();
+  while (rx_.size() > 1 && rx_[1].start <= now) rx_.erase(rx_.begin());
+  // What was planned from the first edge on is replaced.
+  const Cycles from = std::max(edges.front().at, now);
+  while (!rx_.empty() && rx_.back().start >= from) rx_.pop_back();
+  for (const LineEdge& e : edges) {
+    const Cycles at = std::max(e.at, now);
+    if (!rx_.empty() && rx_.back().start == at) rx_.pop_back();
+    rx_.push_back({at, false, e.level, SerialFrame{}});
+  }
+  schedule_next();
+  return true;
 }
 
 void UartRtl::set_rx_line(bool level) {

@@ -56,6 +56,10 @@ class UartRtl : public UartDevice {
   // UartModel, a frame is ignored (the pin stays idle) when it arrives while the receiver is off
   // (UARTEN or RXE = 0) or in loopback.
   void receive(const SerialFrame& frame) override;
+  void on_rx_char(std::function<void(const UartRxStatus&)> fn) override { rx_char_cbs_.push_back(std::move(fn)); }
+  // The RX pin as a waveform (the host's bit-level line): unlike receive(), nothing is filtered;
+  // the pin simply carries these levels, whatever the receiver's state.
+  bool drive_rx_line(const std::vector<LineEdge>& edges) override;
   // Drive the RX pin to `level` from now on (replaces any frame still on the line).
   void set_rx_line(bool level);
   // Every change of the TX pin, at the tick it happens.
@@ -146,6 +150,7 @@ class UartRtl : public UartDevice {
   Line rts_;
   std::vector<std::function<void(const SerialFrame&)>> tx_frame_cbs_;
   std::vector<std::function<void(bool, Cycles)>> tx_line_cbs_;
+  std::vector<std::function<void(const UartRxStatus&)>> rx_char_cbs_;
 };
 
 }  // namespace k7sim

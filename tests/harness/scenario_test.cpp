@@ -210,6 +210,7 @@ timeline:
   - repeat: {count: 3, steps: [{wait: 1ms}, {serial.write: {data: "z"}}]}
   - flash.save: images/after.bin
   - serial.noise: {ber: 1e-4, for: 1s}
+serial: {model: rtl}
 )yaml";
 
 // scenario-format.md "Steps": every step of the table loads as written, in order, with its arguments.
@@ -573,7 +574,9 @@ TEST(ScenarioDocs, EveryExampleOfTheReferenceLoads) {
         std::string steps;
         std::istringstream lines(block);
         for (std::string l; std::getline(lines, l);) steps += "  " + l + "\n";
+        // The bit-level line (serial.noise, serial.glitch) needs the RTL model.
         text = "scenario: doc-example\n"
+               "serial: {model: rtl}\n"
                "network: {peers: [{name: pc, ip: 192.168.0.201}]}\n"
                "timeline:\n"
                "  - tcp.connect: {from: pc, to: 23, as: c1}\n"
@@ -593,8 +596,42 @@ TEST(ScenarioDocs, EveryExampleOfTheReferenceLoads) {
   EXPECT_GE(examples, 10);
 }
 
+// The bit-level line's steps load with their arguments (docs/scenarios.md "Serial line extensions").
+TEST(ScenarioSteps, BitLevelLineStepsLoad) {
+  auto list = load_scenario_text(R"yaml(scenario: line
+seed: 7
+serial: {model: rtl}
+timeline:
+  - serial.noise: {ber: 1e-3}
+  - serial.noise: {ber: 0, for: 10ms}
+  - serial.glitch: {width: 2us}
+  - serial.break: {for: 1ms}
+  - expect.serial.errors: {chars: 3, framing: {min: 1}, parity: {max: 2}, break: {min: 1, max: 4}, overrun: 0, within: 5ms}
+  - expect.serial.errors: {framing: 0, after: 1ms}
+)yaml", "line.yaml");
+  ASSERT_EQ(list.size(), 1u);
+  const StepList& t = list[0].timeline;
+  ASSERT_EQ(t.size(), 6u);
+  EXPECT_EQ(t[0].kind, StepKind::SerialNoise);
+  EXPECT_DOUBLE_EQ(t[0].get<SerialNoiseArgs>().ber, 1e-3);
+  EXPECT_FALSE(t[0].get<SerialNoiseArgs>().duration.has_value());
+  EXPECT_EQ(t[2].kind, StepKind::SerialGlitch);
+  EXPECT_EQ(t[2].get<SerialGlitchArgs>().width, 2 * kTickHz / 1'000'000);
+  const auto& e = t[4].get<ExpectSerialErrorsArgs>();
+  EXPECT_EQ(e.chars->min, 3u);
+  EXPECT_EQ(e.chars->max, 3u);
+  EXPECT_EQ(e.framing->min, 1u);
+  EXPECT_EQ(e.framing->max, UINT64_MAX);
+  EXPECT_EQ(e.parity->describe(), "<= 2");
+  EXPECT_EQ(e.brk->describe(), "1..4");
+  EXPECT_EQ(e.overrun->describe(), "0");
+  EXPECT_EQ(t[4].within, 5 * kTickHz / 1000);
+  EXPECT_TRUE(is_expectation(StepKind::ExpectSerialErrors));
+  EXPECT_FALSE(t[5].get<ExpectSerialErrorsArgs>().chars.has_value());
+}
+
 TEST(ScenarioSteps, StepNamesRoundTrip) {
-  EXPECT_EQ(all_step_kinds().size(), 32u);
+  EXPECT_EQ(all_step_kinds().size(), 34u);
   for (StepKind k : all_step_kinds()) {
     EXPECT_EQ(step_kind_from_name(step_name(k)), k) << step_name(k);
   }
