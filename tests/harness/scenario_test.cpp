@@ -2,12 +2,14 @@
 // (shared/spec/scenario-format.md: "Everything below MUST be accepted exactly as written").
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "harness/scenario.h"
+#include "harness/serial_host.h"
 
 namespace k7sim {
 namespace {
@@ -644,4 +646,38 @@ TEST(ScenarioSteps, StepNamesRoundTrip) {
 }
 
 }  // namespace
+}  // namespace k7sim
+
+namespace k7sim {
+
+// The host's bit-level line drives exactly the waveform of a frame (SerialFrame::level_at) at every
+// tick, and inverts exactly the bits it is told to.
+TEST(SerialLine, FrameEdgesFollowTheWaveform) {
+  for (double bit : {1041.67, 1041.75, 120.0, 8.0 * 15.5}) {
+    for (const char* fmt : {"8N1", "7E2", "5O1"}) {
+      SerialFrame f;
+      ASSERT_TRUE(SerialFormat::parse(fmt, f.format));
+      f.start = 1000;
+      f.bit_ticks = bit;
+      for (unsigned data : {0x00u, 0xFFu, 0x5Au, 0x81u}) {
+        f.data = std::uint8_t(data & ((1u << f.format.data_bits) - 1));
+        f.parity_bit = SerialFrame::compute_parity(f.data, f.format);
+        for (std::uint16_t flipped : {std::uint16_t(0), std::uint16_t(0x001), std::uint16_t(0x201), std::uint16_t(0x3FF)}) {
+          const auto edges = SerialHost::frame_edges(f, flipped);
+          bool level = true;
+          std::size_t next = 0;
+          for (Cycles t = f.start - 2; t < f.end() + 2 * bit; ++t) {
+            while (next < edges.size() && edges[next].at == t) level = edges[next++].level;
+            const double index = std::floor(double(t - f.start) / bit);
+            bool want = f.level_at(t);
+            if (t >= f.start && index < f.format.bits_per_frame() && ((flipped >> unsigned(index)) & 1u)) want = !want;
+            ASSERT_EQ(level, want) << fmt << " bit " << bit << " data " << data << " flipped " << flipped << " t " << t;
+          }
+          EXPECT_EQ(next, edges.size());
+        }
+      }
+    }
+  }
+}
+
 }  // namespace k7sim
