@@ -64,17 +64,22 @@ std::uint64_t UartRtl::slot_cnt(int i) const {
   return i == 0 ? m_->cyc_to_tick_tx : i == 1 ? m_->cyc_to_tick_rx : m_->cyc_to_tick_rt;
 }
 
+// A UART clock equal to the tick rate (120 MHz, the usual system clock) maps cycles to ticks one
+// to one: no 128-bit division at every edge.
 Cycles UartRtl::Grid::tick_of(std::uint64_t c) const {
+  if (clk_hz == kTickHz) return t0 + c;
   return t0 + static_cast<Cycles>(static_cast<u128>(c) * kTickHz / clk_hz);
 }
 
 std::uint64_t UartRtl::Grid::cycle_at(Cycles t) const {
   if (t < t0) return 0;
+  if (clk_hz == kTickHz) return t - t0;
   return static_cast<std::uint64_t>((static_cast<u128>(t - t0 + 1) * clk_hz - 1) / kTickHz);
 }
 
 std::uint64_t UartRtl::Grid::cycle_ceil(Cycles t) const {
   if (t <= t0) return 0;
+  if (clk_hz == kTickHz) return t - t0;
   return static_cast<std::uint64_t>((static_cast<u128>(t - t0) * clk_hz + kTickHz - 1) / kTickHz);
 }
 
@@ -105,10 +110,14 @@ std::uint32_t UartRtl::edge(const Edge& e) {
   m.wdata = e.wdata & 0xFFFF;
   m.rxd = rx_level_at(now());
   m.cts_n = cts_pin_;
-  m.clk = 0;
-  m.eval();
-  const std::uint32_t rdata = m.rdata;
-  m.clk = 1;
+  // The RTL acts on both directions of clk, so an edge is one toggle and one eval(). Only a read
+  // needs the combinational rdata before the edge (an eval without a clock change).
+  std::uint32_t rdata = 0;
+  if (e.rd) {
+    m.eval();
+    rdata = m.rdata;
+  }
+  m.clk = !m.clk;
   m.eval();
   ++edges_;
   after_edge();
@@ -289,7 +298,7 @@ bool UartRtl::rx_settled() const {
 
 std::uint32_t UartRtl::comb_read(std::uint32_t word) {
   Vuart_pl011& m = *m_;
-  m.rd = 0;
+  m.rd = 1;  // selects rdata; without a clock edge nothing is popped
   m.wr = 0;
   m.tick = 0;
   m.skip = 0;
