@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <cmath>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "harness/net/dhcp_server.h"
 #include "harness/net/host_stack.h"
 #include "harness/net/segment.h"
+#include "harness/recorders.h"
 #include "harness/serial_host.h"
 #include "harness/values.h"
 
@@ -898,7 +900,11 @@ std::string Engine::run_setup() {
     return t;
   };
   auto seen = [&](std::size_t from) { return "seen \"" + escape_bytes(reinterpret_cast<const std::uint8_t*>(text_since(from).data()), text_since(from).size()) + "\""; };
-  auto fault_text = [this]() { return board_->fault() ? "\n" + board_->fault()->text() : std::string(); };
+  auto fault_text = [this]() {
+    std::string t;  // (appended, not "\n" + text: GCC 12 reports a false -Wrestrict on that once inlined)
+    if (board_->fault()) t.append("\n").append(board_->fault()->text());
+    return t;
+  };
   auto exchange = [&](const std::string& send, const std::string& want, const std::string& what) -> std::string {
     const std::size_t from = host.received().size();
     host.send(std::vector<std::uint8_t>(send.begin(), send.end()), 0);
@@ -957,6 +963,10 @@ ScenarioResult Engine::run() {
     config.firmware_elf = fw;
     config.flash_image = sc_.device.flash_path;
     config.module_uart_rtl = sc_.serial.model == SerialModel::Rtl;
+    if (config.module_uart_rtl && !opts_.trace_rtl_dir.empty()) {
+      std::filesystem::create_directories(opts_.trace_rtl_dir);
+      config.module_uart_rtl_trace = opts_.trace_rtl_dir + "/" + artefact_stem(sc_.name) + ".rtl.vcd";
+    }
     board_ = std::make_unique<Board>(config);
   } catch (const std::exception& e) {
     res_.status = RunStatus::Error;

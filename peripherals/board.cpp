@@ -240,7 +240,7 @@ Board::Impl::Impl(const Config& config) {
     const std::string name = "UART" + std::to_string(n);
     if (n == 1 && config.module_uart_rtl) {
 #ifdef K7SIM_HAVE_UART_RTL
-      uart.push_back(std::make_unique<UartRtl>(name, events));
+      uart.push_back(std::make_unique<UartRtl>(name, events, UartRtl::Clocking::FastForward, config.module_uart_rtl_trace));
 #else
       throw std::runtime_error("serial model rtl: this k7sim was built without the UART RTL (K7SIM_UART_RTL=OFF)");
 #endif

@@ -49,6 +49,9 @@ class Board {
     // The module UART (UART1) as the SystemVerilog RTL under Verilator instead of the C++ model
     // (scenario `serial: {model: rtl}`); needs a build with the RTL (K7SIM_UART_RTL).
     bool module_uart_rtl = false;
+    // With module_uart_rtl: write the RTL's internal signals to this VCD file (Verilator's trace;
+    // `k7sim run --trace-rtl`); "" = the RTL build without trace code.
+    std::string module_uart_rtl_trace;
     // Factory MAC in USERREG0/1 (outside the settings area, as on the module).
     std::uint8_t factory_mac[6] = {0xD8, 0xB0, 0x4C, 0x00, 0x00, 0x07};
   };

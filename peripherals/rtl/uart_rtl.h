@@ -21,8 +21,6 @@
 #include "peripherals/serial_frame.h"
 #include "peripherals/uart_device.h"
 
-class Vuart_pl011;
-
 namespace k7sim {
 
 class UartRtl : public UartDevice {
@@ -35,7 +33,11 @@ class UartRtl : public UartDevice {
   };
   static constexpr std::uint64_t kPioscHz = 16'000'000;
 
-  UartRtl(std::string name, EventQueue& events, Clocking clocking = Clocking::FastForward);
+  // With `trace_vcd`, the RTL is the build with Verilator's trace code and writes every internal
+  // signal to that VCD file (time in ps of virtual time since the board started); otherwise it is
+  // the build without any trace code (the fast one).
+  UartRtl(std::string name, EventQueue& events, Clocking clocking = Clocking::FastForward,
+          const std::string& trace_vcd = "");
   ~UartRtl() override;
   UartRtl(const UartRtl&) = delete;
   UartRtl& operator=(const UartRtl&) = delete;
@@ -72,6 +74,8 @@ class UartRtl : public UartDevice {
   bool tx_level() const { return txd_; }
   Clocking clocking() const { return clocking_; }
   std::uint64_t edges() const { return edges_; }  // clock edges given to the RTL so far
+
+  struct Model;  // the verilated model's ports (uart_rtl.cpp)
 
  private:
   // A baud-enable grid: phase reference, UART clock, and the UART cycle of the last edge on it.
@@ -119,7 +123,8 @@ class UartRtl : public UartDevice {
   std::string name_;
   EventQueue& events_;
   Clocking clocking_;
-  std::unique_ptr<Vuart_pl011> m_;
+  std::unique_ptr<Model> m_;
+  bool traced_ = false;
 
   std::uint64_t sysclk_hz_ = 16'000'000;
   Grid cur_;  // the grid in force
