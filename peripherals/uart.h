@@ -94,6 +94,8 @@ class UartModel : public UartDevice {
   void rebuild_grid();
   void timing_changed();
   void emit(const SerialFrame& f);
+  static constexpr Cycles kOpenBreak = Cycles{1} << 60;  // a break whose end is not known yet
+  void loop_break(Cycles start, Cycles length);
 
   // TX
   void push_tx(std::uint8_t data);
