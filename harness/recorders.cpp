@@ -37,17 +37,43 @@ std::string artefact_stem(const std::string& name) {
 
 void write_serial_log(const ScenarioResult& r, const std::string& path) {
   auto f = open_out(path);
-  f << "# k7sim serial log: " << r.name << "\n# host side " << r.serial_format
-    << "; times are virtual microseconds since t=0 (start bit .. end of stop bit)\n";
+  f << "# k7sim serial log: " << r.name << "\n# host side " << r.serial_format << ", module UART model " << r.serial_model
+    << "; times are virtual microseconds since t=0 (start bit .. end of stop bit)\n"
+    << "# host>dev lines end with what the module's UART received there (module: data and FE/PE/BE/OE);\n"
+    << "# dev>host lines with what the host's UART saw wrong.\n";
+  const UartRxCounts& c = r.module_rx;
+  f << "# module UART received " << c.chars << " characters: " << c.framing << " framing, " << c.parity << " parity, "
+    << c.brk << " break, " << c.overrun << " overrun; line noise flipped " << c.noise_bits << " bits\n";
   char buf[160];
   for (const SerialRecord& s : r.serial) {
     const bool in = s.dir == SerialRecord::Dir::HostToDevice;
-    std::string text = s.is_break ? "BREAK" : escape_bytes(&s.value, 1);
-    std::snprintf(buf, sizeof buf, "%14.3f %14.3f  %s  %02X  %-6s", ticks_to_us(s.start), ticks_to_us(s.end),
-                  in ? "host>dev" : "dev>host", s.value, ("'" + text + "'").c_str());
+    std::string text = s.is_break ? "BREAK" : s.is_glitch ? "GLITCH" : escape_bytes(&s.value, 1);
+    if (s.module_only) {
+      std::snprintf(buf, sizeof buf, "%14.3f %14s  %s  %-10s", ticks_to_us(s.start), "", "host>dev", "(nothing sent)");
+    } else {
+      std::snprintf(buf, sizeof buf, "%14.3f %14.3f  %s  %02X  %-6s", ticks_to_us(s.start), ticks_to_us(s.end),
+                    in ? "host>dev" : "dev>host", s.value, ("'" + text + "'").c_str());
+    }
     f << buf;
     if (s.framing_error) f << "  framing-error";
     if (s.parity_error) f << "  parity-error";
+    if (s.flipped) {
+      f << "  noise: bit";
+      for (unsigned i = 0; i < 16; ++i)
+        if ((s.flipped >> i) & 1u) f << " " << i;
+      f << " flipped";
+    }
+    if (in && s.module) {
+      const auto& m = *s.module;
+      std::snprintf(buf, sizeof buf, "  module: %02X", m.data);
+      f << buf;
+      if (m.framing) f << " FE";
+      if (m.parity) f << " PE";
+      if (m.brk) f << " BE";
+      if (m.overrun) f << " OE(lost)";
+    } else if (in && !s.is_glitch) {
+      f << "  module: -";
+    }
     f << "\n";
   }
 }
@@ -82,7 +108,8 @@ void write_vcd(const ScenarioResult& r, const std::string& path) {
   // TXD (module → host) and RXD (host → module) reconstructed bit by bit from the characters.
   for (const SerialRecord& s : r.serial) {
     const char id = s.dir == SerialRecord::Dir::HostToDevice ? 'x' : 't';
-    if (s.is_break) {
+    if (s.module_only) continue;  // nothing on the wire of its own
+    if (s.is_break || s.is_glitch) {
       changes.push_back({vcd_ns(s.start), id, false});
       changes.push_back({vcd_ns(s.end), id, true});
       continue;
@@ -90,7 +117,10 @@ void write_vcd(const ScenarioResult& r, const std::string& path) {
     std::vector<bool> bits{false};
     for (unsigned i = 0; i < s.data_bits; ++i) bits.push_back((s.wire >> i) & 1);
     if (s.parity != 'N') bits.push_back(s.parity_bit);
-    bits.push_back(true);
+    while (bits.size() < s.bits) bits.push_back(true);  // stop bit(s)
+    for (std::size_t i = 0; i < bits.size(); ++i)
+      if ((s.flipped >> i) & 1u) bits[i] = !bits[i];  // as line noise put it on the wire
+    bits.push_back(true);  // idle
     bool level = true;
     for (std::size_t i = 0; i < bits.size(); ++i) {
       if (bits[i] != level) {

@@ -43,12 +43,30 @@ struct SerialRecord {
   Cycles end = 0;    // end of the stop bit: when the byte is complete
   std::uint8_t value = 0;
   bool framing_error = false, parity_error = false, is_break = false;
+  bool is_glitch = false;  // host>dev: a short low pulse (serial.glitch), start..end
+  std::uint16_t flipped = 0;  // host>dev: bits inverted by line noise (bit 0 = start bit)
+  // host>dev: what the module's UART made of it (its receiver's status when the stop bit was
+  // sampled), when it saw a character there.
+  struct ModuleRx {
+    std::uint8_t data = 0;
+    bool framing = false, parity = false, brk = false, overrun = false;
+    Cycles at = 0;  // virtual time since t=0
+  };
+  std::optional<ModuleRx> module;
+  bool module_only = false;  // a character the module received where the host sent none (noise, glitch)
   double bit_ticks = 0;  // sender's bit length (for waveform reconstruction)
   unsigned bits = 10;    // start + data + parity + stop bits of the sender's format
   std::uint16_t wire = 0;  // data bits as sent (for waveform reconstruction)
   bool parity_bit = false;
   unsigned data_bits = 8;
   char parity = 'N';
+};
+
+// What the module's UART receiver reported over the timeline (from t=0): characters completed,
+// and how many carried each error. A break counts as a break only (the PL011 sets FE with BE).
+struct UartRxCounts {
+  std::uint64_t chars = 0, framing = 0, parity = 0, brk = 0, overrun = 0;
+  std::uint64_t noise_bits = 0;  // bits the host's line noise inverted (serial.noise)
 };
 
 struct PinRecord {
@@ -80,6 +98,8 @@ struct ScenarioResult {
   std::vector<ConsoleLine> console;
   std::optional<FaultReport> fault;
   std::string serial_format = "115200 8N1";
+  std::string serial_model = "fast";  // fast | rtl
+  UartRxCounts module_rx;             // the module UART's receive status counts
   std::vector<PcapFrame> frames;  // every Ethernet frame on the segment (NAME.pcap)
 };
 

@@ -117,6 +117,18 @@ std::string serialize_result(const ScenarioResult& r) {
     w.b(s.parity_bit);
     w.u64(s.data_bits);
     w.u64(static_cast<std::uint64_t>(s.parity));
+    w.b(s.is_glitch);
+    w.u64(s.flipped);
+    w.b(s.module_only);
+    w.b(s.module.has_value());
+    if (s.module) {
+      w.u64(s.module->data);
+      w.b(s.module->framing);
+      w.b(s.module->parity);
+      w.b(s.module->brk);
+      w.b(s.module->overrun);
+      w.u64(s.module->at);
+    }
   }
   w.u64(r.pins.size());
   for (const auto& p : r.pins) {
@@ -143,6 +155,10 @@ std::string serialize_result(const ScenarioResult& r) {
     for (const auto& e : f.last_events) w.str(e);
   }
   w.str(r.serial_format);
+  w.str(r.serial_model);
+  for (std::uint64_t n : {r.module_rx.chars, r.module_rx.framing, r.module_rx.parity, r.module_rx.brk,
+                          r.module_rx.overrun, r.module_rx.noise_bits})
+    w.u64(n);
   w.u64(r.frames.size());
   for (const auto& f : r.frames) {
     w.u64(f.tick);
@@ -210,6 +226,19 @@ ScenarioResult deserialize_result(std::string_view bytes) {
     s.parity_bit = rd.b();
     s.data_bits = unsigned(rd.u64());
     s.parity = char(rd.u64());
+    s.is_glitch = rd.b();
+    s.flipped = std::uint16_t(rd.u64());
+    s.module_only = rd.b();
+    if (rd.b()) {
+      SerialRecord::ModuleRx m;
+      m.data = std::uint8_t(rd.u64());
+      m.framing = rd.b();
+      m.parity = rd.b();
+      m.brk = rd.b();
+      m.overrun = rd.b();
+      m.at = rd.u64();
+      s.module = m;
+    }
     r.serial.push_back(s);
   }
   for (std::size_t i = 0, n = rd.count(); i < n; ++i) {
@@ -238,6 +267,10 @@ ScenarioResult deserialize_result(std::string_view bytes) {
     r.fault = std::move(f);
   }
   r.serial_format = rd.str();
+  r.serial_model = rd.str();
+  for (std::uint64_t* n : {&r.module_rx.chars, &r.module_rx.framing, &r.module_rx.parity, &r.module_rx.brk,
+                           &r.module_rx.overrun, &r.module_rx.noise_bits})
+    *n = rd.u64();
   for (std::size_t i = 0, n = rd.count(); i < n; ++i) {
     PcapFrame f;
     f.tick = rd.u64();

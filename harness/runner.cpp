@@ -1,6 +1,8 @@
 #include "harness/runner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <cmath>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "harness/net/dns_server.h"
 #include "harness/net/host_stack.h"
 #include "harness/net/segment.h"
+#include "harness/recorders.h"
 #include "harness/serial_host.h"
 #include "harness/values.h"
 
@@ -60,6 +63,35 @@ std::optional<ModulePin> board_pin(Pin p) {
     case Pin::Rxd: return ModulePin::Rxd;
   }
   return std::nullopt;
+}
+
+// What the module's receiver made of each host character, for NAME.serial.log: a status belongs
+// to the last host>dev record that began before it (its stop-bit sample comes after the start
+// bit). A second status for one record (noise that split a character) or one before any record
+// becomes a record of its own, marked module_only.
+void attach_module_status(std::vector<SerialRecord>& log, const std::vector<SerialRecord::ModuleRx>& statuses) {
+  std::vector<std::size_t> host;
+  for (std::size_t i = 0; i < log.size(); ++i)
+    if (log[i].dir == SerialRecord::Dir::HostToDevice) host.push_back(i);
+  std::sort(host.begin(), host.end(), [&](std::size_t a, std::size_t b) { return log[a].start < log[b].start; });
+  std::vector<SerialRecord> extra;
+  std::size_t h = 0;  // statuses come in time order
+  for (const auto& m : statuses) {
+    while (h < host.size() && log[host[h]].start < m.at) ++h;
+    SerialRecord* owner = h > 0 ? &log[host[h - 1]] : nullptr;
+    if (owner && !owner->module) {
+      owner->module = m;
+      continue;
+    }
+    SerialRecord r;
+    r.dir = SerialRecord::Dir::HostToDevice;
+    r.module_only = true;
+    r.start = r.end = m.at;
+    r.value = m.data;
+    r.module = m;
+    extra.push_back(r);
+  }
+  log.insert(log.end(), extra.begin(), extra.end());
 }
 
 // One thread of steps: the timeline, a parallel branch or a repeat body.
@@ -132,6 +164,13 @@ class Engine {
   RandomBytes send_rng_, expect_rng_;
   Cycles t0_ = 0;
   std::size_t serial_consumed_ = 0;  // received characters consumed by expect.serial
+  // The module UART's receiver, as seen through the board's observer (from t=0 on).
+  bool counting_rx_ = false;
+  std::vector<SerialRecord::ModuleRx> module_rx_;
+  int rx_status_waiters_ = 0;  // active expect.serial.errors steps (they want to be woken)
+  bool check_expect_serial_errors(Active& a);
+  std::string rx_counts_text() const;
+  void attach_module_rx();
   ScenarioResult res_;
   bool failed_ = false;
 
@@ -332,6 +371,22 @@ Engine::Start Engine::start_step(Cursor& c, const Step& st) {
     case StepKind::SerialBreak:
       a.until = serial_->send_break(st.get<SerialBreakArgs>().duration);
       break;
+    case StepKind::SerialGlitch:
+      a.until = serial_->send_glitch(st.get<SerialGlitchArgs>().width);
+      break;
+    case StepKind::SerialNoise: {
+      // Like net.fault: the step only switches the noise on; it lasts for: D (or until the next
+      // serial.noise) while the timeline goes on.
+      const auto& n = st.get<SerialNoiseArgs>();
+      serial_->set_noise(n.ber, n.duration ? now + *n.duration : kNever, sc_.seed);
+      finish(a, true, "ber " + std::to_string(n.ber), now);
+      return Start::Finished;
+    }
+    case StepKind::ExpectSerialErrors:
+      ++rx_status_waiters_;
+      a.phase = st.after ? 0 : 1;
+      a.until = st.after ? now + *st.after : st.within ? now + *st.within : now;
+      break;
     case StepKind::ExpectSerial: {
       const auto& e = st.get<ExpectSerialArgs>();
       if (!e.data.is_match()) a.expected = expand(e.data, expect_rng_);
@@ -462,6 +517,60 @@ bool Engine::check_expect_serial(Active& a) {
   return false;
 }
 
+std::string Engine::rx_counts_text() const {
+  const UartRxCounts& c = res_.module_rx;
+  return std::to_string(c.chars) + " characters, " + std::to_string(c.framing) + " framing, " +
+         std::to_string(c.parity) + " parity, " + std::to_string(c.brk) + " break, " + std::to_string(c.overrun) +
+         " overrun";
+}
+
+// expect.serial.errors: the module UART's counts since t=0 lie in the ranges (checked from after:
+// on, met as soon as they do, failed when within: ends first or at once without within:).
+bool Engine::check_expect_serial_errors(Active& a) {
+  const Step& st = *a.step;
+  const auto& e = st.get<ExpectSerialErrorsArgs>();
+  const UartRxCounts& c = res_.module_rx;
+  std::string wrong;
+  auto check = [&](const char* what, const std::optional<CountRange>& want, std::uint64_t have) {
+    if (!want || want->contains(have)) return;
+    wrong += std::string(wrong.empty() ? "" : ", ") + what + " " + std::to_string(have) + " (expected " + want->describe() + ")";
+  };
+  check("characters", e.chars, c.chars);
+  check("framing errors", e.framing, c.framing);
+  check("parity errors", e.parity, c.parity);
+  check("breaks", e.brk, c.brk);
+  check("overruns", e.overrun, c.overrun);
+  const Cycles now = board_->now();
+  if (wrong.empty()) {
+    finish(a, true, "module UART received " + rx_counts_text(), now);
+    return true;
+  }
+  if (now < a.until) return false;
+  finish(a, false, "module UART: " + wrong + "; received " + rx_counts_text(), now);
+  return true;
+}
+
+void Engine::attach_module_rx() {
+  board_->on_module_rx_char([this](const UartRxStatus& s) {
+    if (!counting_rx_) return;
+    SerialRecord::ModuleRx m;
+    m.at = rel(s.at);
+    m.data = s.data;
+    m.framing = s.framing && !s.brk;
+    m.parity = s.parity;
+    m.brk = s.brk;
+    m.overrun = s.overrun;
+    module_rx_.push_back(m);
+    UartRxCounts& c = res_.module_rx;
+    ++c.chars;
+    c.framing += m.framing;
+    c.parity += m.parity;
+    c.brk += m.brk;
+    c.overrun += m.overrun;
+    if (rx_status_waiters_ > 0) board_->request_stop();
+  });
+}
+
 // Returns true when the step is over (its record written).
 bool Engine::poll(Active& a) {
   const Step& st = *a.step;
@@ -492,9 +601,21 @@ bool Engine::poll(Active& a) {
       board_->release(*board_pin(st.get<PinPulseArgs>().pin));
       finish(a, true, "", now);
       return true;
+    case StepKind::ExpectSerialErrors:
+      if (a.phase == 0) {
+        if (now < a.until) return false;
+        a.phase = 1;
+        a.until = st.within ? a.start + *st.within : now;
+      }
+      if (check_expect_serial_errors(a)) {
+        --rx_status_waiters_;
+        return true;
+      }
+      return false;
     case StepKind::Wait:
     case StepKind::SerialWrite:
     case StepKind::SerialBreak:
+    case StepKind::SerialGlitch:
       if (now < a.until) return false;
       finish(a, true, "", a.until);
       return true;
@@ -812,7 +933,7 @@ bool Engine::run_while(const std::function<bool()>& done, Cycles limit) {
 std::string Engine::run_setup() {
   constexpr Cycles kBootAllowance = 200 * (kTickHz / 1000);  // before "+++" and after the restart
   constexpr Cycles kReplyLimit = 2 * kTickHz;
-  setup_serial_ = std::make_unique<SerialHost>(*board_, sc_.setup.line, 0.0, board_->now());
+  setup_serial_ = std::make_unique<SerialHost>(*board_, sc_.setup.line, 0.0, board_->now(), sc_.serial.model == SerialModel::Rtl);
   SerialHost& host = *setup_serial_;
   host.on_receive([this] { board_->request_stop(); });
   auto text_since = [&host](std::size_t from) {
@@ -821,7 +942,11 @@ std::string Engine::run_setup() {
     return t;
   };
   auto seen = [&](std::size_t from) { return "seen \"" + escape_bytes(reinterpret_cast<const std::uint8_t*>(text_since(from).data()), text_since(from).size()) + "\""; };
-  auto fault_text = [this]() { return board_->fault() ? "\n" + board_->fault()->text() : std::string(); };
+  auto fault_text = [this]() {
+    std::string t;  // (appended, not "\n" + text: GCC 12 reports a false -Wrestrict on that once inlined)
+    if (board_->fault()) t.append("\n").append(board_->fault()->text());
+    return t;
+  };
   auto exchange = [&](const std::string& send, const std::string& want, const std::string& what) -> std::string {
     const std::size_t from = host.received().size();
     host.send(std::vector<std::uint8_t>(send.begin(), send.end()), 0);
@@ -880,6 +1005,10 @@ ScenarioResult Engine::run() {
     config.firmware_elf = fw;
     config.flash_image = sc_.device.flash_path;
     config.module_uart_rtl = sc_.serial.model == SerialModel::Rtl;
+    if (config.module_uart_rtl && !opts_.trace_rtl_dir.empty()) {
+      std::filesystem::create_directories(opts_.trace_rtl_dir);
+      config.module_uart_rtl_trace = opts_.trace_rtl_dir + "/" + artefact_stem(sc_.name) + ".rtl.vcd";
+    }
     board_ = std::make_unique<Board>(config);
   } catch (const std::exception& e) {
     res_.status = RunStatus::Error;
@@ -895,6 +1024,7 @@ ScenarioResult Engine::run() {
     return res_;
   }
   board_->on_reset([this](std::uint32_t) { ++reset_count_; });
+  attach_module_rx();
   // The supply as a signal of its own (reports, VCD); a change also wakes the runner (power.cut).
   board_->on_power([this](bool on) {
     res_.pins.push_back({board_->now() >= t0_ ? rel(board_->now()) : 0, "power", on});
@@ -914,8 +1044,10 @@ ScenarioResult Engine::run() {
   }
   t0_ = board_->now();
   SerialFormat line = sc_.serial.line;
-  serial_ = std::make_unique<SerialHost>(*board_, line, sc_.serial.baud_error_percent, t0_);
+  serial_ = std::make_unique<SerialHost>(*board_, line, sc_.serial.baud_error_percent, t0_, sc_.serial.model == SerialModel::Rtl);
   res_.serial_format = std::to_string(line.baud) + " " + line.to_string();
+  res_.serial_model = sc_.serial.model == SerialModel::Rtl ? "rtl" : "fast";
+  counting_rx_ = true;
   serial_->on_receive([this] { board_->request_stop(); });
   for (ModulePin p : {ModulePin::Rst, ModulePin::Reload, ModulePin::Cts, ModulePin::Rts, ModulePin::LedLink,
                       ModulePin::LedActivity}) {
@@ -968,6 +1100,8 @@ ScenarioResult Engine::run() {
   if (!console_partial.empty()) res_.console.push_back({console_line_start, console_partial});
   res_.virtual_time = rel(board_->now());
   res_.serial = serial_->log();
+  res_.module_rx.noise_bits = serial_->bits_flipped();
+  attach_module_status(res_.serial, module_rx_);
   if (segment_) {
     // Like every record of the result, frames are timed from t=0 (setup traffic at 0).
     res_.frames = segment_->pcap_frames();

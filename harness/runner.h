@@ -13,6 +13,9 @@ namespace k7sim {
 struct RunOptions {
   std::string default_firmware;  // ELF used for device.firmware: default
   std::string firmware_override; // --firmware: replaces every scenario's firmware
+  // --trace-rtl: for scenarios on the UART RTL (serial: {model: rtl}), write its internal signals
+  // to DIR/NAME.rtl.vcd; "" = no RTL trace (the RTL build without trace code runs).
+  std::string trace_rtl_dir;
 };
 
 ScenarioResult run_scenario(const Scenario& scenario, const RunOptions& options);

@@ -61,6 +61,8 @@ constexpr StepInfo kSteps[] = {
     {StepKind::SerialWrite, "serial.write", false},
     {StepKind::SerialBreak, "serial.break", false},
     {StepKind::SerialNoise, "serial.noise", false},
+    {StepKind::SerialGlitch, "serial.glitch", false},
+    {StepKind::ExpectSerialErrors, "expect.serial.errors", true},
     {StepKind::ExpectSerial, "expect.serial", true},
     {StepKind::ExpectNone, "expect.none", true},
     {StepKind::TcpConnect, "tcp.connect", false},
@@ -86,6 +88,13 @@ constexpr StepInfo kSteps[] = {
     {StepKind::FlashSave, "flash.save", false},
 };
 }  // namespace
+
+std::string CountRange::describe() const {
+  if (min == max) return std::to_string(min);
+  if (max == UINT64_MAX) return ">= " + std::to_string(min);
+  if (min == 0) return "<= " + std::to_string(max);
+  return std::to_string(min) + ".." + std::to_string(max);
+}
 
 const char* step_name(StepKind kind) {
   for (const auto& s : kSteps) {

@@ -58,6 +58,8 @@ enum class StepKind {
   SerialWrite,
   SerialBreak,
   SerialNoise,  // extension: bit errors on the host->device line
+  SerialGlitch,  // extension: a short low pulse on the host->device line
+  ExpectSerialErrors,  // extension: the module UART's receive status counts
   ExpectSerial,
   ExpectNone,
   TcpConnect,
@@ -135,6 +137,20 @@ struct SerialBreakArgs {
 struct SerialNoiseArgs {
   double ber = 0;                   // bit error rate on RXD, 0..1
   std::optional<Cycles> duration;   // for:; absent = until the next serial.noise
+};
+struct SerialGlitchArgs {
+  Cycles width = 0;  // how long the line is low
+};
+// A count that must lie in [min, max] (an exact count N is N..N).
+struct CountRange {
+  std::uint64_t min = 0;
+  std::uint64_t max = UINT64_MAX;
+  bool contains(std::uint64_t n) const { return n >= min && n <= max; }
+  std::string describe() const;  // "3", "2..5", ">= 1", "<= 4"
+};
+// expect.serial.errors: what the module UART's receiver reported since t=0, per kind.
+struct ExpectSerialErrorsArgs {
+  std::optional<CountRange> chars, framing, parity, brk, overrun;
 };
 struct ExpectSerialArgs {
   DataSpec data;      // bytes or a match
@@ -229,7 +245,7 @@ struct FlashSaveArgs {
 
 using StepArgs =
     std::variant<WaitArgs, PowerArgs, PowerCutArgs, PinSetArgs, PinPulseArgs, ExpectPinArgs,
-                 SerialWriteArgs, SerialBreakArgs, SerialNoiseArgs, ExpectSerialArgs,
+                 SerialWriteArgs, SerialBreakArgs, SerialNoiseArgs, SerialGlitchArgs, ExpectSerialErrorsArgs, ExpectSerialArgs,
                  ExpectNoneArgs, TcpConnectArgs, TcpListenArgs, ExpectTcpAcceptArgs, ConnArgs,
                  TcpSendArgs, ExpectTcpArgs, UdpBindArgs, UdpSendArgs, ExpectUdpArgs, LinkArgs,
                  NetFaultArgs, MeasureArgs, MarkArgs, ParallelArgs, RepeatArgs, FlashSaveArgs>;

@@ -17,6 +17,7 @@ constexpr int kMaxNesting = 16;                    // parallel/repeat inside eac
 constexpr std::uint64_t kMaxRepeat = 10'000'000;
 constexpr std::uint64_t kMaxFlashOp = 1'000'000;
 constexpr double kMaxBer = 1.0;
+constexpr std::uint64_t kMaxCount = 1'000'000'000;
 constexpr std::size_t kMaxSteps = 100'000;
 
 const std::vector<std::string_view> kModifierKeys = {"name", "mark", "at", "within", "after"};
@@ -319,6 +320,8 @@ class Timeline {
       case StepKind::SerialWrite: keys = {"data", "gap"}; break;
       case StepKind::SerialBreak: keys = {"for"}; break;
       case StepKind::SerialNoise: keys = {"ber", "for"}; break;
+      case StepKind::SerialGlitch: keys = {"width"}; break;
+      case StepKind::ExpectSerialErrors: keys = {"chars", "framing", "parity", "break", "overrun"}; break;
       case StepKind::ExpectSerial: keys = {"data", "skip"}; break;
       case StepKind::ExpectNone: keys = {"on", "during"}; break;
       case StepKind::TcpConnect: keys = {"from", "to", "as", "port", "dst_ip"}; break;
@@ -504,8 +507,49 @@ class Timeline {
           a.duration = dur(*f);
           if (!a.duration) return;
         }
+        if (!need_bit_level_line(step, args)) return;
         step.args = a;
         return;
+      }
+      case StepKind::SerialGlitch: {
+        if (!need_map()) return;
+        auto w = req("width");
+        if (!w) return;
+        auto d = dur(*w);
+        if (!d) return;
+        if (*d == 0) {
+          r_.error(*w, "width: a glitch lasts longer than 0");
+          return;
+        }
+        if (!need_bit_level_line(step, args)) return;
+        SerialGlitchArgs a;
+        a.width = *d;
+        min_time = a.width;
+        step.args = a;
+        return;
+      }
+      case StepKind::ExpectSerialErrors: {
+        if (!need_map()) return;
+        ExpectSerialErrorsArgs a;
+        bool any = false;
+        for (auto [key, slot] : {std::pair<const char*, std::optional<CountRange>*>{"chars", &a.chars},
+                                 {"framing", &a.framing}, {"parity", &a.parity}, {"break", &a.brk},
+                                 {"overrun", &a.overrun}}) {
+          auto f = get(key);
+          if (!f) continue;
+          any = true;
+          auto range = count_range(*f);
+          if (!range) return;
+          *slot = *range;
+        }
+        if (!any) {
+          // A key that is neither a count nor a common key was reported as unknown already.
+          if (map->field().node.size() != map->entries().size()) return;
+          r_.error(map->field(), "expect.serial.errors needs at least one count, e.g. " + std::string(example(step.kind)));
+          return;
+        }
+        step.args = a;
+        break;
       }
       case StepKind::ExpectSerial: {
         ExpectSerialArgs a;
@@ -873,6 +917,8 @@ class Timeline {
       case StepKind::ExpectPin: return "{pin: rts, level: high, within: 1ms}";
       case StepKind::SerialBreak: return "{for: 10ms}";
       case StepKind::SerialNoise: return "{ber: 1e-4, for: 1s}";
+      case StepKind::SerialGlitch: return "{width: 2us}";
+      case StepKind::ExpectSerialErrors: return "{framing: {min: 1}, parity: 0, within: 10ms}";
       case StepKind::ExpectNone: return "{on: serial, during: 100ms}";
       case StepKind::TcpConnect: return "{from: pc, to: 23, as: c1}";
       case StepKind::TcpListen: return "{peer: pc, port: 8234, as: srv}";
@@ -887,6 +933,48 @@ class Timeline {
       case StepKind::Repeat: return "{count: 3, steps: [...]}";
       default: return "{conn: c1}";
     }
+  }
+
+  // Steps that shape RXD bit by bit need the host's bit-level line, which only the UART RTL has
+  // (the C++ model takes whole characters): rejected at load time, never faked.
+  bool need_bit_level_line(const Step& step, const Field& args) {
+    if (sc_.serial.model == SerialModel::Rtl) return true;
+    r_.error(args.key_mark, std::string(step_name(step.kind)) +
+                 " needs the bit-level serial line: add serial: {model: rtl} (the fast C++ UART model "
+                 "receives whole characters and cannot flip bits or see pulses)");
+    return false;
+  }
+
+  // A count: N (exactly N) or {min: A, max: B} (either may be left out).
+  std::optional<CountRange> count_range(const Field& f) {
+    CountRange c;
+    if (!f.node.IsMap()) {
+      auto n = r_.integer(f, 0, kMaxCount);
+      if (!n) return std::nullopt;
+      c.min = c.max = *n;
+      return c;
+    }
+    MapReader m(r_, f, f.key, {"min", "max"});
+    auto lo = m.get("min"), hi = m.get("max");
+    if (!lo && !hi) {
+      r_.error(f, f.key + ": give min:, max: or both, e.g. {min: 1, max: 5}");
+      return std::nullopt;
+    }
+    if (lo) {
+      auto n = r_.integer(*lo, 0, kMaxCount);
+      if (!n) return std::nullopt;
+      c.min = *n;
+    }
+    if (hi) {
+      auto n = r_.integer(*hi, 0, kMaxCount);
+      if (!n) return std::nullopt;
+      c.max = *n;
+    }
+    if (c.min > c.max) {
+      r_.error(*hi, "max: " + std::to_string(c.max) + " is below min: " + std::to_string(c.min));
+      return std::nullopt;
+    }
+    return c;
   }
 
   std::optional<Cycles> dur(const Field& f) {

@@ -240,7 +240,7 @@ Board::Impl::Impl(const Config& config) {
     const std::string name = "UART" + std::to_string(n);
     if (n == 1 && config.module_uart_rtl) {
 #ifdef K7SIM_HAVE_UART_RTL
-      uart.push_back(std::make_unique<UartRtl>(name, events));
+      uart.push_back(std::make_unique<UartRtl>(name, events, UartRtl::Clocking::FastForward, config.module_uart_rtl_trace));
 #else
       throw std::runtime_error("serial model rtl: this k7sim was built without the UART RTL (K7SIM_UART_RTL=OFF)");
 #endif
@@ -604,6 +604,18 @@ void Board::module_rx(const SerialFrame& frame) {
   if (!b.port(kPortB).alternate(0, kPctlUart)) return;  // PB0 is not U1RX: the byte goes nowhere
   b.uart[1]->receive(frame);
 }
+
+bool Board::module_rx_line(const std::vector<LineEdge>& edges) {
+  Impl& b = *impl_;
+  if (!module_rx_has_line()) return false;
+  if (!b.cpu_may_run()) return true;  // an unpowered or reset chip receives nothing
+  if (!b.port(kPortB).alternate(0, kPctlUart)) return true;  // PB0 is not U1RX
+  return b.uart[1]->drive_rx_line(edges);
+}
+
+bool Board::module_rx_has_line() const { return impl_->uart[1]->drive_rx_line({}); }
+
+void Board::on_module_rx_char(std::function<void(const UartRxStatus&)> fn) { impl_->uart[1]->on_rx_char(std::move(fn)); }
 
 std::string Board::symbol_at(std::uint32_t address) const { return impl_->elf->describe(address); }
 

@@ -13,6 +13,7 @@
 #include "emulator/line.h"
 #include "peripherals/ethernet_port.h"
 #include "peripherals/serial_frame.h"
+#include "peripherals/uart_device.h"
 
 namespace k7sim {
 
@@ -48,6 +49,9 @@ class Board {
     // The module UART (UART1) as the SystemVerilog RTL under Verilator instead of the C++ model
     // (scenario `serial: {model: rtl}`); needs a build with the RTL (K7SIM_UART_RTL).
     bool module_uart_rtl = false;
+    // With module_uart_rtl: write the RTL's internal signals to this VCD file (Verilator's trace;
+    // `k7sim run --trace-rtl`); "" = the RTL build without trace code.
+    std::string module_uart_rtl_trace;
     // Factory MAC in USERREG0/1 (outside the settings area, as on the module).
     std::uint8_t factory_mac[6] = {0xD8, 0xB0, 0x4C, 0x00, 0x00, 0x07};
   };
@@ -89,6 +93,14 @@ class Board {
   void on_power(std::function<void(bool on)> fn);
   void on_console_tx(std::function<void(const SerialFrame&)> fn);
   void module_rx(const SerialFrame& frame);
+  // The bit-level RXD line (scenario `serial: {model: rtl}` only): the pin takes each edge's level
+  // from its time on (edges ascending, the first at now). False when the module UART has no
+  // bit-level receiver (the C++ model); nothing is driven then.
+  bool module_rx_line(const std::vector<LineEdge>& edges);
+  bool module_rx_has_line() const;
+  // Every character the module UART's receiver completes, with its FE/PE/BE flags or lost to a
+  // full FIFO (reports count them).
+  void on_module_rx_char(std::function<void(const UartRxStatus&)> fn);
 
   // Ethernet: the board's RJ45 side. Frames the EMAC sends go to the attached port (without FCS,
   // at the tick their preamble starts); ethernet_receive() delivers a frame whose last bit arrives

@@ -308,6 +308,22 @@ std::uint32_t UartModel::read_fr() const {
   return fr;
 }
 
+// Loopback of a break. Breaks are reported (emit) only when BRK is cleared, with their length; the
+// receiver must see the line go low when the break begins. So in loopback a break that begins
+// puts a break of open length on the receiver's line (`length` kOpenBreak); when BRK is cleared
+// the reported frame (same start, real length) replaces it, and a break re-planned or cleared
+// before it began is replaced by one of length 0 (the line stays high).
+void UartModel::loop_break(Cycles start, Cycles length) {
+  if (!(reg(kCtl) & kCtlLbe) || !rx_enabled()) return;
+  SerialFrame f;
+  f.start = start;
+  f.is_break = true;
+  f.break_ticks = length;
+  f.format = format();
+  f.bit_ticks = bit_ticks();
+  accept_frame(f);
+}
+
 void UartModel::emit(const SerialFrame& f) {
   // Loopback (LBE): TX is fed to our own receiver instead of RX.
   if ((reg(kCtl) & kCtlLbe) && rx_enabled()) accept_frame(f);
@@ -336,7 +352,10 @@ void UartModel::replan_tx() {
   tx_start_ev_ = kNoEvent;
   // A break that is planned but has not begun (it starts at the next enable) is re-planned like a
   // character that has not started: a new baud timing or a disabled UART moves it.
-  if (tx_state_ == TxState::Break && break_start_ > events_.now()) tx_state_ = TxState::Idle;
+  if (tx_state_ == TxState::Break && break_start_ > events_.now()) {
+    tx_state_ = TxState::Idle;
+    loop_break(break_start_, 0);  // in loopback: the line does not go low after all
+  }
   if (tx_state_ != TxState::Idle || !tx_allowed()) return;
   const Cycles now = events_.now();
   const std::uint64_t k = grid_.first_at_or_after(now);
@@ -344,6 +363,7 @@ void UartModel::replan_tx() {
     // Break: TX goes low from the next enable and stays low until BRK is cleared.
     tx_state_ = TxState::Break;
     break_start_ = grid_.tick(k);
+    loop_break(break_start_, kOpenBreak);
     return;
   }
   if (tx_fifo_.empty()) return;
@@ -398,7 +418,10 @@ void UartModel::end_break() {
   if (tx_state_ != TxState::Break) return;
   tx_state_ = TxState::Idle;
   const Cycles now = events_.now();
-  if (now <= break_start_) return;  // cleared before the line went low
+  if (now <= break_start_) {  // cleared before the line went low
+    loop_break(break_start_, 0);
+    return;
+  }
   SerialFrame f;
   f.start = break_start_;
   f.is_break = true;
@@ -566,7 +589,20 @@ void UartModel::wait_mark(Cycles from) {
   }
 }
 
+void UartModel::notify_rx(std::uint16_t ch, bool lost) {
+  if (rx_char_cbs_.empty()) return;
+  UartRxStatus s;
+  s.at = events_.now();
+  s.data = static_cast<std::uint8_t>(ch & 0xFF);
+  s.framing = (ch & kDrFe) != 0;
+  s.parity = (ch & kDrPe) != 0;
+  s.brk = (ch & kDrBe) != 0;
+  s.overrun = lost;
+  for (auto& cb : rx_char_cbs_) cb(s);
+}
+
 void UartModel::push_rx(std::uint16_t ch, const Grid& g, std::uint64_t k_stop) {
+  notify_rx(ch, rx_fifo_.size() >= capacity());
   if (rx_fifo_.size() >= capacity()) {
     // Overrun: the character is lost; the next character read carries OE.
     overrun_pending_ = true;

@@ -51,6 +51,7 @@ class UartModel : public UartDevice {
   void on_tx_frame(std::function<void(const SerialFrame&)> fn) override { tx_cbs_.push_back(std::move(fn)); }
   // A host frame on RX, beginning now. Sampled like the PL011 receiver (see the class comment).
   void receive(const SerialFrame& frame) override;
+  void on_rx_char(std::function<void(const UartRxStatus&)> fn) override { rx_char_cbs_.push_back(std::move(fn)); }
 
   Line& irq() override { return irq_; }  // (RIS & IM) != 0
   Line& rts() override { return rts_; }  // UnRTS pin level (active low)
@@ -93,6 +94,8 @@ class UartModel : public UartDevice {
   void rebuild_grid();
   void timing_changed();
   void emit(const SerialFrame& f);
+  static constexpr Cycles kOpenBreak = Cycles{1} << 60;  // a break whose end is not known yet
+  void loop_break(Cycles start, Cycles length);
 
   // TX
   void push_tx(std::uint8_t data);
@@ -150,6 +153,8 @@ class UartModel : public UartDevice {
   Line irq_;
   Line rts_;
   std::vector<std::function<void(const SerialFrame&)>> tx_cbs_;
+  std::vector<std::function<void(const UartRxStatus&)>> rx_char_cbs_;
+  void notify_rx(std::uint16_t ch, bool lost);
 };
 
 }  // namespace k7sim

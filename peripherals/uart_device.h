@@ -4,12 +4,30 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "emulator/line.h"
 #include "emulator/mmio.h"
 #include "peripherals/serial_frame.h"
 
 namespace k7sim {
+
+// One level change of a serial line: from `at` on, the line is at `level` (true = mark/idle).
+struct LineEdge {
+  Cycles at = 0;
+  bool level = true;
+};
+
+// What the receiver made of one character when its stop bit was sampled: the data and the
+// status bits of its RX FIFO entry, or that it was lost because the FIFO was full.
+struct UartRxStatus {
+  Cycles at = 0;          // the edge/event at which the character was complete
+  std::uint8_t data = 0;
+  bool framing = false;   // FE: the stop bit sampled low
+  bool parity = false;    // PE
+  bool brk = false;       // BE: every sample low (FE is set with it, as on the PL011)
+  bool overrun = false;   // lost: the RX FIFO was full (the next character read carries OE)
+};
 
 class UartDevice : public MmioDevice {
  public:
@@ -19,6 +37,16 @@ class UartDevice : public MmioDevice {
   virtual void on_tx_frame(std::function<void(const SerialFrame&)> fn) = 0;
   // A character from the line whose start bit begins now.
   virtual void receive(const SerialFrame& frame) = 0;
+  // Every character the receiver completes, with its error flags (observers only: reports and
+  // error counts; nothing in the model depends on them).
+  virtual void on_rx_char(std::function<void(const UartRxStatus&)> fn) = 0;
+  // The RX pin as a bit-level waveform: the line takes each edge's level from its time on (edges
+  // ascending, the first at or after now), replacing whatever was planned from the first edge on.
+  // Only a model with a bit-level receiver has it (the RTL); the others return false and ignore it.
+  virtual bool drive_rx_line(const std::vector<LineEdge>& edges) {
+    (void)edges;
+    return false;
+  }
   virtual Line& irq() = 0;  // (RIS & IM) != 0
   virtual Line& rts() = 0;  // UnRTS pin level
   virtual void set_cts(bool pin_level) = 0;

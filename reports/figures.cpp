@@ -21,16 +21,21 @@ std::string format_figure(Cycles ticks) {
 }
 
 std::string measure_limits(const MeasureRecord& m) {
-  if (m.min && m.max) return "[" + format_figure(*m.min) + " .. " + format_figure(*m.max) + "]";
-  if (m.max) return "[max " + format_figure(*m.max) + "]";
-  if (m.min) return "[min " + format_figure(*m.min) + "]";
-  return "";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "literal" + std::string.
+  std::string s;
+  if (!m.min && !m.max) return s;
+  s += '[';
+  if (m.min && m.max) s.append(format_figure(*m.min)).append(" .. ").append(format_figure(*m.max));
+  else if (m.max) s.append("max ").append(format_figure(*m.max));
+  else s.append("min ").append(format_figure(*m.min));
+  s += ']';
+  return s;
 }
 
 std::string measure_figure(const MeasureRecord& m) {
   std::string s = m.name + " = " + format_figure(m.value);
   const std::string limits = measure_limits(m);
-  if (!limits.empty()) s += " " + limits;
+  if (!limits.empty()) s.append(" ").append(limits);
   if (!m.ok) s += " FAIL";
   return s;
 }
@@ -94,12 +99,13 @@ void print_figures(const RunSummary& run, std::ostream& out) {
   out << "\nmeasured figures (" << figures.size() << "):\n";
   for (const auto& f : figures) {
     std::string value = format_figure(f.lo);
-    if (f.hi != f.lo) value += " .. " + format_figure(f.hi);
-    if (f.runs > 1) value += " (" + std::to_string(f.runs) + " runs)";
-    std::string line = "  " + f.rule + std::string(width - f.rule.size() + 2, ' ') + f.name + " = " + value;
+    if (f.hi != f.lo) value.append(" .. ").append(format_figure(f.hi));
+    if (f.runs > 1) value.append(" (").append(std::to_string(f.runs)).append(" runs)");
+    std::string line(2, ' ');
+    line.append(f.rule).append(width - f.rule.size() + 2, ' ').append(f.name).append(" = ").append(value);
     const std::string limits = measure_limits(f.limits);
-    if (!limits.empty()) line += "  " + limits;
-    if (f.failed) line += "  FAILED in " + std::to_string(f.failed);
+    if (!limits.empty()) line.append("  ").append(limits);
+    if (f.failed) line.append("  FAILED in ").append(std::to_string(f.failed));
     out << line << "\n";
   }
 }

@@ -20,6 +20,12 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
+std::string hex2(unsigned v) {
+  char b[8];
+  std::snprintf(b, sizeof b, "0x%02X", v & 0xFFu);
+  return b;
+}
+
 // One timeline per scenario: lanes for serial traffic in both directions, the module pins, and
 // marks. Characters are drawn as boxes from start bit to stop bit; a box carries its byte as a
 // tooltip and, when wide enough, as text.
@@ -42,10 +48,17 @@ std::string timeline_svg(const ScenarioResult& r) {
     const int lane = c.dir == SerialRecord::Dir::HostToDevice ? 0 : 1;
     const double y = 20 + lane * lane_h + 4;
     const double x0 = x(c.start), w = std::max(1.0, x(c.end) - x0);
-    const std::string txt = c.is_break ? "BRK" : escape_bytes(&c.value, 1);
+    const std::string txt = c.is_break ? "BRK" : c.is_glitch ? "GL" : escape_bytes(&c.value, 1);
+    // A host character is marked as an error when the module's UART flagged it (or noise hit it).
+    const bool module_err = c.module && (c.module->framing || c.module->parity || c.module->brk || c.module->overrun);
+    std::string tip = fmt("%.3f us ", ticks_to_us(c.start)) + txt + " " + hex2(c.value);
+    if (c.flipped) tip += " (noise)";
+    if (c.module)
+      tip += ", module got " + hex2(c.module->data) + (c.module->framing ? " FE" : "") + (c.module->parity ? " PE" : "") +
+             (c.module->brk ? " BE" : "") + (c.module->overrun ? " OE" : "");
     s << "<rect x='" << fmt("%.2f", x0) << "' y='" << y << "' width='" << fmt("%.2f", w) << "' height='16' class='"
-      << (lane ? "rx" : "tx") << (c.framing_error || c.parity_error ? " err" : "") << "'><title>"
-      << fmt("%.3f us ", ticks_to_us(c.start)) << xml_escape(txt) << fmt(" 0x%02X", c.value) << "</title></rect>";
+      << (lane ? "rx" : "tx") << (c.framing_error || c.parity_error || module_err || c.flipped ? " err" : "") << "'><title>"
+      << xml_escape(tip) << "</title></rect>";
     if (w > 14) s << "<text x='" << fmt("%.2f", x0 + 2) << "' y='" << y + 12 << "' class='byte'>" << xml_escape(txt) << "</text>";
   }
   // Pins as step waveforms.
@@ -213,6 +226,13 @@ void write_html(const RunSummary& run, const std::string& path) {
         << xml_escape(s.detail) << "</td></tr>";
     }
     f << "</table>";
+    {
+      const UartRxCounts& c = r.module_rx;
+      f << "<table><tr><th>module UART (" << xml_escape(r.serial_model) << ") received</th><th>framing errors</th>"
+        << "<th>parity errors</th><th>breaks</th><th>overruns</th><th>noise bits flipped</th></tr><tr><td>" << c.chars
+        << "</td><td>" << c.framing << "</td><td>" << c.parity << "</td><td>" << c.brk << "</td><td>" << c.overrun
+        << "</td><td>" << c.noise_bits << "</td></tr></table>";
+    }
     if (!r.measures.empty()) {
       f << "<table><tr><th>measure</th><th>value</th><th>min</th><th>max</th></tr>";
       for (const auto& m : r.measures)

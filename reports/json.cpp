@@ -110,8 +110,14 @@ void write_json(const RunSummary& run, const std::string& path) {
     }
     f << "],\n     \"serial_bytes\": {\"host_to_device\": ";
     std::size_t in = 0, out = 0;
-    for (const auto& s : r.serial) (s.dir == SerialRecord::Dir::HostToDevice ? in : out)++;
+    for (const auto& s : r.serial)
+      if (!s.module_only && !s.is_glitch) (s.dir == SerialRecord::Dir::HostToDevice ? in : out)++;
     f << in << ", \"device_to_host\": " << out << "}";
+    // What the module's UART receiver reported (from t=0): characters and errors by kind.
+    const UartRxCounts& c = r.module_rx;
+    f << ",\n     \"serial_model\": " << q(r.serial_model) << ", \"module_uart_rx\": {\"chars\": " << c.chars
+      << ", \"framing_errors\": " << c.framing << ", \"parity_errors\": " << c.parity << ", \"breaks\": " << c.brk
+      << ", \"overruns\": " << c.overrun << ", \"noise_bits_flipped\": " << c.noise_bits << "}";
     if (r.fault) f << ",\n     \"fault\": " << q(r.fault->text());
     f << "}";
   }

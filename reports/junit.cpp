@@ -77,6 +77,14 @@ void write_junit(const RunSummary& run, const std::string& path) {
         std::snprintf(buf, sizeof buf, "%.3f", ticks_to_us(m.value));
         f << "<property name=\"measure." << xml_escape(m.name) << "_us\" value=\"" << buf << "\"/>";
       }
+      // The module UART's receive status counts (see report.json "module_uart_rx").
+      const UartRxCounts& c = r->module_rx;
+      f << "<property name=\"serial.model\" value=\"" << xml_escape(r->serial_model) << "\"/>";
+      const std::pair<const char*, std::uint64_t> counts[] = {{"chars", c.chars}, {"framing_errors", c.framing},
+                                                              {"parity_errors", c.parity}, {"breaks", c.brk},
+                                                              {"overruns", c.overrun}, {"noise_bits_flipped", c.noise_bits}};
+      for (const auto& [name, n] : counts)
+        f << "<property name=\"module_uart_rx." << name << "\" value=\"" << n << "\"/>";
       f << "</properties>\n";
       if (r->status != RunStatus::Passed) {
         const char* tag = r->status == RunStatus::Failed ? "failure" : "error";

@@ -180,7 +180,7 @@ bool run_in_workers(const std::vector<Scenario>& scenarios, const RunOptions& op
 }
 
 int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware, const std::string& report_dir,
-            const std::vector<std::string>& tags, unsigned jobs, const std::string& shard, bool show_figures,
+            const std::vector<std::string>& tags, unsigned jobs, const std::string& shard, bool show_figures, bool trace_rtl,
             const char* argv0) {
   // Load and validate everything first: a bad file stops the run before anything executes.
   std::vector<Scenario> scenarios;
@@ -223,6 +223,7 @@ int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware,
   RunOptions opts;
   opts.default_firmware = default_firmware(argv0);
   opts.firmware_override = firmware;
+  if (trace_rtl) opts.trace_rtl_dir = report_dir;
   const std::string fw_shown = firmware.empty() ? opts.default_firmware : firmware;
   if (!fs::exists(fw_shown)) {
     std::cerr << "k7sim: firmware image not found: " << fw_shown << "\n";
@@ -292,7 +293,8 @@ int cmd_run(const std::vector<std::string>& inputs, const std::string& firmware,
       write_html(summary, report_dir + "/report.html");
       std::ofstream figures(report_dir + "/figures.txt");
       print_figures(summary, figures);
-      std::cout << "reports: " << report_dir << "/ (junit.xml, report.json, report.html, figures.txt, *.vcd, *.pcap, *.serial.log, *.console.log)\n";
+      std::cout << "reports: " << report_dir << "/ (junit.xml, report.json, report.html, figures.txt, *.vcd, *.pcap, *.serial.log, *.console.log"
+                << (trace_rtl ? ", *.rtl.vcd" : "") << ")\n";
     } catch (const std::exception& e) {
       std::cerr << "k7sim: " << e.what() << "\n";
       return 2;
@@ -316,6 +318,9 @@ int main(int argc, char** argv) {
       ("j,jobs", "run up to N scenarios at once, one process each", cxxopts::value<unsigned>()->default_value("1"))
       ("shard", "run only shard i of N (1 <= i <= N) of the selected scenarios", cxxopts::value<std::string>()->default_value(""))
       ("figures", "print every measured figure at the end (always in figures.txt with --report-dir)")
+      ("trace-rtl", "with --report-dir: also write NAME.rtl.vcd, every internal signal of the UART RTL "
+                    "(Verilator trace) for scenarios with serial: {model: rtl}; slower, large files. "
+                    "NAME.vcd (pins and lines) is written either way")
       ("command", "command", cxxopts::value<std::string>())
       ("inputs", "scenario files or directories", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"command", "inputs"});
@@ -354,7 +359,12 @@ int main(int argc, char** argv) {
     std::cerr << "k7sim: --jobs must be at least 1\n";
     return 2;
   }
+  const bool trace_rtl = args.count("trace-rtl") > 0;
+  if (trace_rtl && args["report-dir"].as<std::string>().empty()) {
+    std::cerr << "k7sim: --trace-rtl writes NAME.rtl.vcd into the report directory: give --report-dir DIR\n";
+    return 2;
+  }
   return cmd_run(args["inputs"].as<std::vector<std::string>>(), args["firmware"].as<std::string>(),
                  args["report-dir"].as<std::string>(), tags, jobs, args["shard"].as<std::string>(),
-                 args.count("figures") > 0, argv[0]);
+                 args.count("figures") > 0, trace_rtl, argv[0]);
 }

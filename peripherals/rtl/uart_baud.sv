@@ -35,7 +35,7 @@ module uart_baud (
     end
   end
 
-  always_ff @(posedge clk) begin
+  always_ff @(edge clk) begin
     if (rst) begin
       ibrd <= 16'd0;
       fbrd <= 6'd0;

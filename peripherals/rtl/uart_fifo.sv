@@ -17,7 +17,7 @@ module uart_fifo #(
 
   assign rdata = mem[rd_ptr];
 
-  always_ff @(posedge clk) begin
+  always_ff @(edge clk) begin
     if (rst || flush) begin
       rd_ptr <= 4'd0;
       wr_ptr <= 4'd0;

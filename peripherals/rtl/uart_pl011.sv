@@ -1,6 +1,7 @@
 // The TM4C1294 module UART (ARM PL011 derivative) as synthesizable RTL, for Verilator.
 //
-// Clocking: clk is the UART clock, but the simulator does not clock every cycle. Each posedge
+// Clocking: clk is the UART clock, but the simulator does not clock every cycle. Every change of clk
+// (either direction: `always_ff @(edge clk)`, so one eval() per edge instead of two) is one edge; it
 // carries `cycles`, the UART-clock cycles since the previous edge, and `tick`, set when the edge is
 // a baud enable (Baud16, or Baud8 with HSE). The baud generator keeps the 16-bit integer and 6-bit
 // fractional divisor latched by the last LCRH write and reports `cyc_to_tick`, the cycles from
@@ -29,7 +30,7 @@ module uart_pl011 (
     input  logic        skip,
     input  logic [5:0]  skip_frac,
     input  logic [31:0] skip_cnt,
-    // bus (word offsets 0x000..0xFFC); rdata is combinational, side effects at the edge
+    // bus (word offsets 0x000..0xFFC); rdata is combinational while rd is high, side effects at the edge
     input  logic        rd,
     input  logic        wr,
     input  logic [11:0] addr,
@@ -65,7 +66,12 @@ module uart_pl011 (
     output logic [7:0]  tx_data_o,
     output logic [7:0]  tx_lcrh_o,
     output logic        tx_hse_o,
-    output logic        tx_break_o
+    output logic        tx_break_o,
+    // The receiver's result at the last edge, for observers (error counts in reports): a
+    // character completed ({BE, PE, FE, data}), and whether it was lost to a full RX FIFO.
+    output logic        rx_done_o,
+    output logic [10:0] rx_ch_o,
+    output logic        rx_lost_o
 );
   // register offsets
   localparam logic [11:0] A_DR = 12'h000, A_RSR = 12'h004, A_FR = 12'h018, A_ILPR = 12'h020;
@@ -240,8 +246,11 @@ module uart_pl011 (
   assign fr_val = {24'd0, txf_count == 5'd0, rxf_count >= cap, txf_count >= cap, rxf_count == 5'd0,
                    tx_busy, 2'b00, cts_q};
 
+  // rdata is only driven while rd is high: the mux is then not evaluated at every baud enable.
+  // A read without side effects raises rd with no clock edge (the pops happen at an edge only).
   always_comb begin
-    unique case (addr)
+    rdata = 32'd0;
+    if (rd) unique case (addr)
       A_DR: rdata = {20'd0, dr_val};
       A_RSR: rdata = {28'd0, rsr};
       A_FR: rdata = fr_val;
@@ -329,7 +338,7 @@ module uart_pl011 (
   assign hse_o = hse;
 
   // ---- state ------------------------------------------------------------------------------
-  always_ff @(posedge clk) begin
+  always_ff @(edge clk) begin
     if (rst) begin
       ibrd <= 16'd0;
       fbrd <= 6'd0;
@@ -350,6 +359,9 @@ module uart_pl011 (
       rt_run <= 1'b0;
       phase_reset_o <= 1'b1;
       tx_start_o <= 1'b0;
+      rx_done_o <= 1'b0;
+      rx_ch_o <= 11'd0;
+      rx_lost_o <= 1'b0;
       load_tx_o <= 1'b0;
       load_rx_o <= 1'b0;
       load_rt_o <= 1'b0;
@@ -398,6 +410,9 @@ module uart_pl011 (
 
       tx_start_o <= tx_start;
       phase_reset_o <= phase_reset;
+      rx_done_o <= rx_push;
+      rx_lost_o <= rx_push && !rxf_push;
+      if (rx_push) rx_ch_o <= rx_ch;
 
       // Work in flight keeps the grid it started on: copy the grid in force to its slot.
       load_tx_o <= 1'b0;

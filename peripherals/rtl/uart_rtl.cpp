@@ -2,10 +2,100 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "Vuart_pl011.h"
+#include "Vuart_pl011_trace.h"
+#include "verilated_vcd_c.h"
 
 namespace k7sim {
+
+// The ports of the verilated RTL, whichever of the two builds runs: Vuart_pl011 (no trace code at
+// all, the fast one) or Vuart_pl011_trace (--trace, for `k7sim run --trace-rtl`). Both come from the
+// same SystemVerilog, so their ports have the same names and types; the wrapper sees them through
+// references to the model's own port variables.
+#define K7_RTL_PORTS(X)                                                                                 \
+  X(CData, clk) X(CData, rst) X(CData, tick) X(IData, cycles) X(CData, phase_rst) X(CData, tick_tx)      \
+  X(IData, cycles_tx) X(CData, tick_rx) X(IData, cycles_rx) X(CData, tick_rt) X(IData, cycles_rt)       \
+  X(CData, skip) X(CData, skip_frac) X(IData, skip_cnt) X(CData, rd) X(CData, wr) X(SData, addr)        \
+  X(SData, wdata) X(IData, rdata) X(CData, rxd) X(CData, cts_n) X(CData, txd) X(CData, rts_n)           \
+  X(CData, irq) X(IData, cyc_to_tick) X(CData, baud_valid) X(SData, ibrd_o) X(CData, fbrd_o)           \
+  X(CData, cc_o) X(CData, lcrh_o) X(CData, hse_o) X(CData, phase_reset_o) X(CData, tx_sl)              \
+  X(CData, rx_sl) X(CData, rt_sl) X(IData, cyc_to_tick_tx) X(IData, cyc_to_tick_rx)                    \
+  X(IData, cyc_to_tick_rt) X(CData, load_tx_o) X(CData, load_rx_o) X(CData, load_rt_o)                 \
+  X(CData, rt_from_rx_o) X(CData, quiet) X(CData, tx_start_o) X(CData, tx_data_o) X(CData, tx_lcrh_o)  \
+  X(CData, tx_hse_o) X(CData, tx_break_o) X(CData, rx_done_o) X(SData, rx_ch_o) X(CData, rx_lost_o)
+
+struct UartRtl::Model {
+#define K7_RTL_PORT_REF(type, name) type& name;
+  K7_RTL_PORTS(K7_RTL_PORT_REF)
+#undef K7_RTL_PORT_REF
+  virtual ~Model() = default;
+  virtual void eval() = 0;
+  virtual void final() = 0;
+
+ protected:
+#define K7_RTL_PORT_INIT(type, name) name(v.name),
+  template <class V>
+  explicit Model(V& v) : K7_RTL_PORTS(K7_RTL_PORT_INIT) unused_(0) {}
+#undef K7_RTL_PORT_INIT
+  int unused_;
+};
+
+namespace {
+
+class PlainModel final : public UartRtl::Model {
+ public:
+  PlainModel() : PlainModel(std::make_unique<Vuart_pl011>()) {}
+  void eval() override { v_->eval(); }
+  void final() override { v_->final(); }
+
+ private:
+  explicit PlainModel(std::unique_ptr<Vuart_pl011> v) : Model(*v), v_(std::move(v)) {}
+  std::unique_ptr<Vuart_pl011> v_;
+};
+
+// The traced build: every eval() is followed by a VCD sample at the virtual time the wrapper sets.
+// VCD time is in picoseconds (a tick is 8333.3 ps); two evals in one tick get successive
+// picoseconds so that no change is lost.
+class TracedModel final : public UartRtl::Model {
+ public:
+  explicit TracedModel(const std::string& path) : TracedModel(make_model(), path) {}
+  ~TracedModel() override { vcd_.close(); }
+  void eval() override {
+    v_->eval();
+    std::uint64_t t = time_ps_;
+    if (dumped_ && t <= last_) t = last_ + 1;
+    vcd_.dump(t);
+    last_ = t;
+    dumped_ = true;
+  }
+  void final() override {
+    v_->final();
+    vcd_.flush();
+  }
+  void set_time(Cycles tick) { time_ps_ = tick * 25'000 / 3; }  // 1e12 / kTickHz
+
+ private:
+  static std::unique_ptr<Vuart_pl011_trace> make_model() {
+    Verilated::traceEverOn(true);
+    return std::make_unique<Vuart_pl011_trace>();
+  }
+  TracedModel(std::unique_ptr<Vuart_pl011_trace> v, const std::string& path) : Model(*v), v_(std::move(v)) {
+    v_->trace(&vcd_, 99);
+    vcd_.set_time_unit("1ps");
+    vcd_.set_time_resolution("1ps");
+    vcd_.open(path.c_str());
+    if (!vcd_.isOpen()) throw std::runtime_error(path + ": cannot write the RTL trace");
+  }
+  std::unique_ptr<Vuart_pl011_trace> v_;
+  VerilatedVcdC vcd_;
+  std::uint64_t time_ps_ = 0, last_ = 0;
+  bool dumped_ = false;
+};
+
+}  // namespace
+
 namespace {
 
 using u128 = unsigned __int128;
@@ -34,13 +124,15 @@ double bit_ticks_of(std::uint64_t div64, std::uint64_t clk_hz, unsigned eb) {
 
 }  // namespace
 
-UartRtl::UartRtl(std::string name, EventQueue& events, Clocking clocking)
+UartRtl::UartRtl(std::string name, EventQueue& events, Clocking clocking, const std::string& trace_vcd)
     : name_(std::move(name)),
       events_(events),
       clocking_(clocking),
-      m_(std::make_unique<Vuart_pl011>()),
+      m_(trace_vcd.empty() ? std::unique_ptr<Model>(std::make_unique<PlainModel>())
+                           : std::unique_ptr<Model>(std::make_unique<TracedModel>(trace_vcd))),
       irq_(name_ + ".irq"),
       rts_(name_ + ".rts", true) {
+  traced_ = !trace_vcd.empty();
   m_->clk = 0;
   m_->cts_n = 1;
   m_->rxd = 1;
@@ -64,17 +156,22 @@ std::uint64_t UartRtl::slot_cnt(int i) const {
   return i == 0 ? m_->cyc_to_tick_tx : i == 1 ? m_->cyc_to_tick_rx : m_->cyc_to_tick_rt;
 }
 
+// A UART clock equal to the tick rate (120 MHz, the usual system clock) maps cycles to ticks one
+// to one: no 128-bit division at every edge.
 Cycles UartRtl::Grid::tick_of(std::uint64_t c) const {
+  if (clk_hz == kTickHz) return t0 + c;
   return t0 + static_cast<Cycles>(static_cast<u128>(c) * kTickHz / clk_hz);
 }
 
 std::uint64_t UartRtl::Grid::cycle_at(Cycles t) const {
   if (t < t0) return 0;
+  if (clk_hz == kTickHz) return t - t0;
   return static_cast<std::uint64_t>((static_cast<u128>(t - t0 + 1) * clk_hz - 1) / kTickHz);
 }
 
 std::uint64_t UartRtl::Grid::cycle_ceil(Cycles t) const {
   if (t <= t0) return 0;
+  if (clk_hz == kTickHz) return t - t0;
   return static_cast<std::uint64_t>((static_cast<u128>(t - t0) * clk_hz + kTickHz - 1) / kTickHz);
 }
 
@@ -85,7 +182,7 @@ std::uint64_t UartRtl::uart_clock_hz() const { return (m_->cc_o & 0xF) == 5 ? kP
 std::uint32_t UartRtl::edge(const Edge& e) {
   prev_div64_ = div64();
   prev_clk_hz_ = cur_.clk_hz;
-  Vuart_pl011& m = *m_;
+  Model& m = *m_;
   m.rst = e.rst;
   m.tick = e.tick;
   m.cycles = static_cast<std::uint32_t>(e.cycles);
@@ -105,10 +202,15 @@ std::uint32_t UartRtl::edge(const Edge& e) {
   m.wdata = e.wdata & 0xFFFF;
   m.rxd = rx_level_at(now());
   m.cts_n = cts_pin_;
-  m.clk = 0;
-  m.eval();
-  const std::uint32_t rdata = m.rdata;
-  m.clk = 1;
+  if (traced_) static_cast<TracedModel&>(m).set_time(now());
+  // The RTL acts on both directions of clk, so an edge is one toggle and one eval(). Only a read
+  // needs the combinational rdata before the edge (an eval without a clock change).
+  std::uint32_t rdata = 0;
+  if (e.rd) {
+    m.eval();
+    rdata = m.rdata;
+  }
+  m.clk = !m.clk;
   m.eval();
   ++edges_;
   after_edge();
@@ -116,7 +218,7 @@ std::uint32_t UartRtl::edge(const Edge& e) {
 }
 
 void UartRtl::after_edge() {
-  Vuart_pl011& m = *m_;
+  Model& m = *m_;
   const Cycles now = this->now();
   if (m.rt_from_rx_o) slot_[2] = slot_[1];  // the timeout runs on its character's grid
   if (m.phase_reset_o) {
@@ -161,6 +263,16 @@ void UartRtl::after_edge() {
     f.data = m.tx_data_o;
     f.parity_bit = SerialFrame::compute_parity(f.data, f.format);
     for (auto& cb : tx_frame_cbs_) cb(f);
+  }
+  if (m.rx_done_o && !rx_char_cbs_.empty()) {
+    UartRxStatus st;
+    st.at = now;
+    st.data = static_cast<std::uint8_t>(m.rx_ch_o & 0xFF);
+    st.framing = (m.rx_ch_o >> 8) & 1;
+    st.parity = (m.rx_ch_o >> 9) & 1;
+    st.brk = (m.rx_ch_o >> 10) & 1;
+    st.overrun = m.rx_lost_o != 0;
+    for (auto& cb : rx_char_cbs_) cb(st);
   }
   irq_.set(m.irq != 0);
   rts_.set(m.rts_n != 0);
@@ -278,14 +390,15 @@ bool UartRtl::rx_settled() const {
 }
 
 std::uint32_t UartRtl::comb_read(std::uint32_t word) {
-  Vuart_pl011& m = *m_;
-  m.rd = 0;
+  Model& m = *m_;
+  m.rd = 1;  // selects rdata; without a clock edge nothing is popped
   m.wr = 0;
   m.tick = 0;
   m.skip = 0;
   m.phase_rst = 0;
   m.rst = 0;
   m.addr = word & 0xFFC;
+  if (traced_) static_cast<TracedModel&>(m).set_time(now());
   m.eval();
   return m.rdata;
 }
@@ -310,6 +423,23 @@ void UartRtl::receive(const SerialFrame& frame) {
     }));
   }
   schedule_next();
+}
+
+bool UartRtl::drive_rx_line(const std::vector<LineEdge>& edges) {
+  if (edges.empty()) return true;
+  wake();
+  const Cycles now = this->now();
+  while (rx_.size() > 1 && rx_[1].start <= now) rx_.erase(rx_.begin());
+  // What was planned from the first edge on is replaced.
+  const Cycles from = std::max(edges.front().at, now);
+  while (!rx_.empty() && rx_.back().start >= from) rx_.pop_back();
+  for (const LineEdge& e : edges) {
+    const Cycles at = std::max(e.at, now);
+    if (!rx_.empty() && rx_.back().start == at) rx_.pop_back();
+    rx_.push_back({at, false, e.level, SerialFrame{}});
+  }
+  schedule_next();
+  return true;
 }
 
 void UartRtl::set_rx_line(bool level) {

@@ -21,8 +21,6 @@
 #include "peripherals/serial_frame.h"
 #include "peripherals/uart_device.h"
 
-class Vuart_pl011;
-
 namespace k7sim {
 
 class UartRtl : public UartDevice {
@@ -35,7 +33,11 @@ class UartRtl : public UartDevice {
   };
   static constexpr std::uint64_t kPioscHz = 16'000'000;
 
-  UartRtl(std::string name, EventQueue& events, Clocking clocking = Clocking::FastForward);
+  // With `trace_vcd`, the RTL is the build with Verilator's trace code and writes every internal
+  // signal to that VCD file (time in ps of virtual time since the board started); otherwise it is
+  // the build without any trace code (the fast one).
+  UartRtl(std::string name, EventQueue& events, Clocking clocking = Clocking::FastForward,
+          const std::string& trace_vcd = "");
   ~UartRtl() override;
   UartRtl(const UartRtl&) = delete;
   UartRtl& operator=(const UartRtl&) = delete;
@@ -56,6 +58,10 @@ class UartRtl : public UartDevice {
   // UartModel, a frame is ignored (the pin stays idle) when it arrives while the receiver is off
   // (UARTEN or RXE = 0) or in loopback.
   void receive(const SerialFrame& frame) override;
+  void on_rx_char(std::function<void(const UartRxStatus&)> fn) override { rx_char_cbs_.push_back(std::move(fn)); }
+  // The RX pin as a waveform (the host's bit-level line): unlike receive(), nothing is filtered;
+  // the pin simply carries these levels, whatever the receiver's state.
+  bool drive_rx_line(const std::vector<LineEdge>& edges) override;
   // Drive the RX pin to `level` from now on (replaces any frame still on the line).
   void set_rx_line(bool level);
   // Every change of the TX pin, at the tick it happens.
@@ -68,6 +74,8 @@ class UartRtl : public UartDevice {
   bool tx_level() const { return txd_; }
   Clocking clocking() const { return clocking_; }
   std::uint64_t edges() const { return edges_; }  // clock edges given to the RTL so far
+
+  struct Model;  // the verilated model's ports (uart_rtl.cpp)
 
  private:
   // A baud-enable grid: phase reference, UART clock, and the UART cycle of the last edge on it.
@@ -115,7 +123,8 @@ class UartRtl : public UartDevice {
   std::string name_;
   EventQueue& events_;
   Clocking clocking_;
-  std::unique_ptr<Vuart_pl011> m_;
+  std::unique_ptr<Model> m_;
+  bool traced_ = false;
 
   std::uint64_t sysclk_hz_ = 16'000'000;
   Grid cur_;  // the grid in force
@@ -146,6 +155,7 @@ class UartRtl : public UartDevice {
   Line rts_;
   std::vector<std::function<void(const SerialFrame&)>> tx_frame_cbs_;
   std::vector<std::function<void(bool, Cycles)>> tx_line_cbs_;
+  std::vector<std::function<void(const UartRxStatus&)>> rx_char_cbs_;
 };
 
 }  // namespace k7sim

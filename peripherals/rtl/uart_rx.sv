@@ -113,7 +113,7 @@ module uart_rx (
   assign sampling = state == SAMPLING;
   assign sampling_d = state_d == SAMPLING;
 
-  always_ff @(posedge clk) begin
+  always_ff @(edge clk) begin
     if (rst) begin
       state <= IDLE;
       cnt <= 8'd0;

@@ -113,7 +113,7 @@ module uart_tx (
   assign in_break = state == BREAK;
   assign active = state == CHAR || (state == IDLE && ((brk && allowed) || can_start));
 
-  always_ff @(posedge clk) begin
+  always_ff @(edge clk) begin
     if (rst) begin
       state <= IDLE;
       cnt <= 8'd0;

@@ -40,6 +40,26 @@ for sc in report["scenarios"]:
     times = [int(l[1:]) for l in vcd if l.startswith("#")]
     if times != sorted(times):
         fail(stem + ".vcd: timestamps go backwards")
+    rx = sc.get("module_uart_rx")
+    if rx is None or sc.get("serial_model") not in ("fast", "rtl"):
+        fail(sc["name"] + ": report.json lacks module_uart_rx / serial_model")
+    for key in ("chars", "framing_errors", "parity_errors", "breaks", "overruns", "noise_bits_flipped"):
+        if not isinstance(rx.get(key), int) or rx[key] < 0:
+            fail(sc["name"] + ": module_uart_rx." + key + " is not a count")
+    if rx["framing_errors"] + rx["breaks"] > rx["chars"] or rx["parity_errors"] > rx["chars"]:
+        fail(sc["name"] + ": module_uart_rx counts more errors than characters")
+    case = next(c for c in cases if c.get("name") == sc["name"])
+    props = {p.get("name"): p.get("value") for p in case.findall("./properties/property")}
+    for key in ("chars", "framing_errors", "parity_errors", "breaks", "overruns", "noise_bits_flipped"):
+        if props.get("module_uart_rx." + key) != str(rx[key]):
+            fail(sc["name"] + ": junit property module_uart_rx." + key + " disagrees with report.json")
+    log = (d / (stem + ".serial.log")).read_text()
+    if "# module UART received %d characters: %d framing, %d parity, %d break, %d overrun" % (
+            rx["chars"], rx["framing_errors"], rx["parity_errors"], rx["breaks"], rx["overruns"]) not in log:
+        fail(stem + ".serial.log: module UART counts missing or disagree with report.json")
+    html = (d / "report.html").read_text()
+    if "module UART (" not in html:
+        fail("report.html: no module UART counts")
     magic, major, minor, _, _, snap, link = struct.unpack("<IHHiIII", (d / (stem + ".pcap")).read_bytes()[:24])
     if magic != 0xA1B2C3D4 or (major, minor) != (2, 4) or link != 1:
         fail(stem + ".pcap: not a classic Ethernet pcap")

@@ -418,3 +418,58 @@ timeline:
   ASSERT_GE(syn, 0.0);
   EXPECT_LE(syn - rst, 1000.0) << "the reconnect starts within 1 s of the abort";
 }
+#ifdef K7SIM_HAVE_UART_RTL
+// serial.noise is seeded from the scenario seed (scenario-format.md `seed:`): the same seed flips
+// the same bits and the module's UART counts the same errors; another seed flips others. Errors
+// show per byte in the serial log records (module status attached to the host's characters).
+TEST(Runner, LineNoiseIsSeededAndCounted) {
+  auto noisy = [](int seed) {
+    return run_text("scenario: noise\nseed: " + std::to_string(seed) + R"(
+timeout: 2s
+serial: {model: rtl}
+timeline:
+  - wait: 20ms
+  - serial.noise: {ber: 2e-2, for: 100ms}
+  - serial.write: {data: {random: 300}}
+  - wait: 1ms
+  - expect.serial.errors: {framing: {min: 1}, overrun: 0}
+)");
+  };
+  const ScenarioResult a = noisy(3), b = noisy(3), c = noisy(4);
+  ASSERT_EQ(a.status, RunStatus::Passed) << a.failure;
+  ASSERT_EQ(c.status, RunStatus::Passed) << c.failure;
+  EXPECT_GT(a.module_rx.noise_bits, 20u);
+  EXPECT_EQ(a.module_rx.noise_bits, b.module_rx.noise_bits);
+  EXPECT_EQ(a.module_rx.framing, b.module_rx.framing);
+  EXPECT_EQ(a.module_rx.chars, b.module_rx.chars);
+  std::vector<std::uint16_t> fa, fc;
+  std::uint64_t fe_in_log = 0;
+  for (const SerialRecord& r : a.serial) {
+    fa.push_back(r.flipped);
+    if (r.module && r.module->framing) ++fe_in_log;
+  }
+  for (const SerialRecord& r : c.serial) fc.push_back(r.flipped);
+  EXPECT_NE(fa, fc);
+  EXPECT_EQ(fe_in_log, a.module_rx.framing);
+  EXPECT_EQ(a.serial_model, "rtl");
+}
+
+// Without noise the same scenario counts nothing but characters; expect.serial.errors fails (with
+// the counts) when a count is out of its range.
+TEST(Runner, ExpectSerialErrorsFailsOutsideTheRange) {
+  const ScenarioResult r = run_text(R"(scenario: counts
+timeout: 2s
+serial: {model: rtl}
+timeline:
+  - wait: 20ms
+  - serial.write: {data: "abc"}
+  - wait: 1ms
+  - expect.serial.errors: {chars: 3, framing: 0}
+  - expect.serial.errors: {framing: {min: 1}, within: 5ms}
+)");
+  EXPECT_EQ(r.status, RunStatus::Failed);
+  EXPECT_NE(r.failure.find("framing errors 0 (expected >= 1)"), std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("inline.yaml:9:5"), std::string::npos) << r.failure;
+  EXPECT_EQ(r.module_rx.chars, 3u);
+}
+#endif

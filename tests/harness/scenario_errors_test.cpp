@@ -125,6 +125,29 @@ TEST(ScenarioErrors, OutOfRangeValues) {
   });
 }
 
+// Extensions of the bit-level line (docs/scenarios.md "Serial line extensions"): serial.noise and
+// serial.glitch need serial: {model: rtl}; on the fast model they are rejected at load time, at the
+// step, never run as something else. expect.serial.errors takes counts or {min, max}.
+TEST(ScenarioErrors, BitLevelLineSteps) {
+  check({
+      {"scenario: x\ntimeline:\n  - serial.noise: {ber: 1e-4, for: 1s}\n", "t.yaml:3:5",
+       "serial.noise needs the bit-level serial line: add serial: {model: rtl}"},
+      {"scenario: x\nserial: {model: fast}\ntimeline:\n  - wait: 1ms\n  - serial.glitch: {width: 2us}\n", "t.yaml:5:5",
+       "serial.glitch needs the bit-level serial line"},
+      {"scenario: x\nserial: {model: rtl}\ntimeline:\n  - serial.glitch: {width: 0us}\n", "t.yaml:4:28",
+       "width: a glitch lasts longer than 0"},
+      {"scenario: x\nserial: {model: rtl}\ntimeline:\n  - serial.glitch: {width: 2}\n", "t.yaml:4:28", "width: '2' has no unit"},
+      {"scenario: x\nserial: {model: rtl}\ntimeline:\n  - serial.glitch: {wide: 2us}\n", "t.yaml:4:20", "serial.glitch: missing width:"},
+      {"scenario: x\ntimeline:\n  - expect.serial.errors: {framing: -1}\n", "t.yaml:3:37", "framing:"},
+      {"scenario: x\ntimeline:\n  - expect.serial.errors: {parity: {min: 5, max: 2}}\n", "t.yaml:3:50",
+       "max: 2 is below min: 5"},
+      {"scenario: x\ntimeline:\n  - expect.serial.errors: {parity: {}}\n", "t.yaml:3:36", "give min:, max: or both"},
+      {"scenario: x\ntimeline:\n  - expect.serial.errors: {within: 1s}\n", "t.yaml:3:27",
+       "expect.serial.errors needs at least one count"},
+      {"scenario: x\ntimeline:\n  - expect.serial.errors: {framin: 1}\n", "t.yaml:3:28", "did you mean 'framing'"},
+  });
+}
+
 // scenario-format.md: "out-of-range times are rejected before the run starts".
 TEST(ScenarioErrors, TimesBeyondTheTimeout) {
   check({

@@ -53,6 +53,7 @@ matrix:
 )yaml",
     R"yaml(scenario: every-step
 timeout: 120s
+serial: {model: rtl}
 network:
   peers:
     - name: pc

@@ -2,12 +2,14 @@
 // (shared/spec/scenario-format.md: "Everything below MUST be accepted exactly as written").
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "harness/scenario.h"
+#include "harness/serial_host.h"
 
 namespace k7sim {
 namespace {
@@ -210,6 +212,7 @@ timeline:
   - repeat: {count: 3, steps: [{wait: 1ms}, {serial.write: {data: "z"}}]}
   - flash.save: images/after.bin
   - serial.noise: {ber: 1e-4, for: 1s}
+serial: {model: rtl}
 )yaml";
 
 // scenario-format.md "Steps": every step of the table loads as written, in order, with its arguments.
@@ -573,7 +576,9 @@ TEST(ScenarioDocs, EveryExampleOfTheReferenceLoads) {
         std::string steps;
         std::istringstream lines(block);
         for (std::string l; std::getline(lines, l);) steps += "  " + l + "\n";
+        // The bit-level line (serial.noise, serial.glitch) needs the RTL model.
         text = "scenario: doc-example\n"
+               "serial: {model: rtl}\n"
                "network: {peers: [{name: pc, ip: 192.168.0.201}]}\n"
                "timeline:\n"
                "  - tcp.connect: {from: pc, to: 23, as: c1}\n"
@@ -593,8 +598,42 @@ TEST(ScenarioDocs, EveryExampleOfTheReferenceLoads) {
   EXPECT_GE(examples, 10);
 }
 
+// The bit-level line's steps load with their arguments (docs/scenarios.md "Serial line extensions").
+TEST(ScenarioSteps, BitLevelLineStepsLoad) {
+  auto list = load_scenario_text(R"yaml(scenario: line
+seed: 7
+serial: {model: rtl}
+timeline:
+  - serial.noise: {ber: 1e-3}
+  - serial.noise: {ber: 0, for: 10ms}
+  - serial.glitch: {width: 2us}
+  - serial.break: {for: 1ms}
+  - expect.serial.errors: {chars: 3, framing: {min: 1}, parity: {max: 2}, break: {min: 1, max: 4}, overrun: 0, within: 5ms}
+  - expect.serial.errors: {framing: 0, after: 1ms}
+)yaml", "line.yaml");
+  ASSERT_EQ(list.size(), 1u);
+  const StepList& t = list[0].timeline;
+  ASSERT_EQ(t.size(), 6u);
+  EXPECT_EQ(t[0].kind, StepKind::SerialNoise);
+  EXPECT_DOUBLE_EQ(t[0].get<SerialNoiseArgs>().ber, 1e-3);
+  EXPECT_FALSE(t[0].get<SerialNoiseArgs>().duration.has_value());
+  EXPECT_EQ(t[2].kind, StepKind::SerialGlitch);
+  EXPECT_EQ(t[2].get<SerialGlitchArgs>().width, 2 * kTickHz / 1'000'000);
+  const auto& e = t[4].get<ExpectSerialErrorsArgs>();
+  EXPECT_EQ(e.chars->min, 3u);
+  EXPECT_EQ(e.chars->max, 3u);
+  EXPECT_EQ(e.framing->min, 1u);
+  EXPECT_EQ(e.framing->max, UINT64_MAX);
+  EXPECT_EQ(e.parity->describe(), "<= 2");
+  EXPECT_EQ(e.brk->describe(), "1..4");
+  EXPECT_EQ(e.overrun->describe(), "0");
+  EXPECT_EQ(t[4].within, 5 * kTickHz / 1000);
+  EXPECT_TRUE(is_expectation(StepKind::ExpectSerialErrors));
+  EXPECT_FALSE(t[5].get<ExpectSerialErrorsArgs>().chars.has_value());
+}
+
 TEST(ScenarioSteps, StepNamesRoundTrip) {
-  EXPECT_EQ(all_step_kinds().size(), 32u);
+  EXPECT_EQ(all_step_kinds().size(), 34u);
   for (StepKind k : all_step_kinds()) {
     EXPECT_EQ(step_kind_from_name(step_name(k)), k) << step_name(k);
   }
@@ -607,4 +646,38 @@ TEST(ScenarioSteps, StepNamesRoundTrip) {
 }
 
 }  // namespace
+}  // namespace k7sim
+
+namespace k7sim {
+
+// The host's bit-level line drives exactly the waveform of a frame (SerialFrame::level_at) at every
+// tick, and inverts exactly the bits it is told to.
+TEST(SerialLine, FrameEdgesFollowTheWaveform) {
+  for (double bit : {1041.67, 1041.75, 120.0, 8.0 * 15.5}) {
+    for (const char* fmt : {"8N1", "7E2", "5O1"}) {
+      SerialFrame f;
+      ASSERT_TRUE(SerialFormat::parse(fmt, f.format));
+      f.start = 1000;
+      f.bit_ticks = bit;
+      for (unsigned data : {0x00u, 0xFFu, 0x5Au, 0x81u}) {
+        f.data = std::uint8_t(data & ((1u << f.format.data_bits) - 1));
+        f.parity_bit = SerialFrame::compute_parity(f.data, f.format);
+        for (std::uint16_t flipped : {std::uint16_t(0), std::uint16_t(0x001), std::uint16_t(0x201), std::uint16_t(0x3FF)}) {
+          const auto edges = SerialHost::frame_edges(f, flipped);
+          bool level = true;
+          std::size_t next = 0;
+          for (Cycles t = f.start - 2; t < f.end() + 2 * bit; ++t) {
+            while (next < edges.size() && edges[next].at == t) level = edges[next++].level;
+            const double index = std::floor(double(t - f.start) / bit);
+            bool want = f.level_at(t);
+            if (t >= f.start && index < f.format.bits_per_frame() && ((flipped >> unsigned(index)) & 1u)) want = !want;
+            ASSERT_EQ(level, want) << fmt << " bit " << bit << " data " << data << " flipped " << flipped << " t " << t;
+          }
+          EXPECT_EQ(next, edges.size());
+        }
+      }
+    }
+  }
+}
+
 }  // namespace k7sim

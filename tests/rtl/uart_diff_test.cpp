@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -788,11 +789,10 @@ TEST(UartDiff, LoopbackCharacters) {
             r.reads.end());
 }
 
-// Known disagreement, a UartModel limitation (reported; enable once fixed): a break sent in
-// loopback. UartModel hands TX frames to its receiver when it reports them, and reports a break
-// only when BRK is cleared, after the fact: its receiver never sees the break, so RX stays empty.
-// The RTL's receiver sees its own TX line held low and stores one break character (BE + FE, 0).
-TEST(UartDiff, DISABLED_LoopbackBreak) {
+// A break sent in loopback: the receiver sees its own TX line held low and stores one break
+// character (BE + FE, 0). (Once a UartModel limitation: it handed its receiver only the frames it
+// reported, and a break is reported when BRK is cleared; it now loops the break back as it begins.)
+TEST(UartDiff, LoopbackBreak) {
   Config c;
   c.baud = 1'000'000;
   c.ctl_extra = kLbe;
@@ -806,7 +806,20 @@ TEST(UartDiff, DISABLED_LoopbackBreak) {
   p.read(kDr);
   p.wait(2);
   p.status();
-  diff(p);
+  // BRK set and cleared again before the next enable: the line never went low, nothing arrives.
+  p.write(kLcrh, c.lcrh | kBrk);
+  p.wait(1);
+  p.write(kLcrh, c.lcrh);
+  p.wait(2 * c.frame_ticks());
+  p.status();
+  p.read(kDr);
+  p.wait(2);
+  const Trace r = diff(p);
+  auto reads_of = [&](const char* value) {
+    return std::count_if(r.reads.begin(), r.reads.end(), [&](const std::string& x) { return x.find(value) != std::string::npos; });
+  };
+  EXPECT_EQ(reads_of("[0x0] = 0x500"), 1);  // one 0 character with BE + FE
+  EXPECT_EQ(reads_of("[0x0] = 0x0"), 1);    // and then an empty FIFO
 }
 
 // A seeded pseudo-random program: accesses, host frames (some in another format, some breaks),
@@ -991,6 +1004,134 @@ TEST(UartDiffClocking, BitLevelLineInterface) {
   // character at the first enable after it.
   EXPECT_EQ(edges.front(), std::make_pair(Cycles{1080}, false));
   for (const auto& e : edges) EXPECT_EQ((e.first - 1080) % 1920, 0u);
+}
+
+// ---- receive status observer and the bit-level RX line ------------------------------------------
+
+std::string describe(const UartRxStatus& s) {
+  std::ostringstream o;
+  o << "@" << s.at << " 0x" << std::hex << unsigned(s.data) << std::dec << (s.framing ? " FE" : "") << (s.parity ? " PE" : "")
+    << (s.brk ? " BE" : "") << (s.overrun ? " lost" : "");
+  return o.str();
+}
+
+template <class Uart>
+std::vector<std::string> rx_statuses(const Program& p, Uart& u, EventQueue& q) {
+  std::vector<std::string> out;
+  u.on_rx_char([&](const UartRxStatus& s) { out.push_back(describe(s)); });
+  Trace tr;
+  schedule(p, q, u, tr);
+  run_until<Uart>(q, p.end + 10'000'000);
+  return out;
+}
+
+// The waveform of a frame as level changes, read off SerialFrame::level_at tick by tick.
+std::vector<LineEdge> edges_of(const SerialFrame& f) {
+  std::vector<LineEdge> e;
+  bool level = true;
+  for (Cycles t = f.start; t <= f.end(); ++t) {
+    const bool l = f.level_at(t);
+    if (l != level) e.push_back({t, l});
+    level = l;
+  }
+  return e;
+}
+
+// A program whose host characters carry every receive error: wrong formats (FE, PE), a break and
+// an overrun, with the UART's parity on.
+Program error_program() {
+  Config c;
+  c.baud = 115200;
+  c.lcrh = (3u << 5) | kFen | kPen | kEps;  // 8E1
+  Program p;
+  configure(p, c);
+  const Cycles ft = c.frame_ticks() + static_cast<Cycles>(3 * c.bit_ticks());
+  SerialFormat odd = c.format();
+  odd.parity = 'O';
+  SerialFormat none = c.format();
+  none.parity = 'N';
+  for (std::uint8_t d : {0x00, 0x55, 0xAA, 0x01}) {
+    p.rx(host_frame(c, d, odd, c.bit_ticks()));  // parity errors
+    p.wait(ft);
+    // 8N1 back to back: the UART's stop-bit sample (bit 10) falls on the next start bit.
+    p.rx(host_frame(c, d, none, c.bit_ticks()));
+    p.wait(static_cast<Cycles>(std::ceil(10 * c.bit_ticks())));
+    p.rx(host_frame(c, 0xFF, none, c.bit_ticks()));
+    p.wait(ft);
+  }
+  p.rx(host_break(c, 30 * static_cast<Cycles>(c.bit_ticks())));
+  p.wait(40 * static_cast<Cycles>(c.bit_ticks()));
+  for (unsigned i = 0; i < 20; ++i) {  // 16-deep FIFO: the last ones are lost
+    p.rx(host_frame(c, static_cast<std::uint8_t>(0x30 + i)));
+    p.wait(c.frame_ticks());
+  }
+  for (unsigned i = 0; i < 20; ++i) {
+    p.read(kDr);
+    p.wait(2);
+  }
+  return p;
+}
+
+// The observer reports every character the receiver completes with its FE/PE/BE flags, or as
+// lost to a full FIFO, at the same tick on the C++ model and on the RTL (reports count these).
+TEST(UartDiff, ReceiveStatusObserver) {
+  const Program p = error_program();
+  EventQueue qm, qr;
+  UartModel m("uart0", qm);
+  UartRtl r("uart0", qr);
+  const auto model = rx_statuses(p, m, qm);
+  const auto rtl = rx_statuses(p, r, qr);
+  expect_same_list(model, rtl, "rx status");
+  auto count = [&](const char* flag) {
+    return std::count_if(rtl.begin(), rtl.end(), [&](const std::string& x) { return x.find(flag) != std::string::npos; });
+  };
+  EXPECT_GE(count(" PE"), 3);
+  EXPECT_GE(count(" FE"), 2);
+  EXPECT_EQ(count(" BE"), 1);
+  EXPECT_GE(count(" lost"), 3);
+}
+
+// The RX pin driven as level edges (the host's bit-level line) gives exactly what the same
+// characters given as frames give: every read, interrupt, RTS edge and receive status.
+TEST(UartDiffClocking, DrivenLineEqualsFrames) {
+  for (const Program& p : {exchange(Config{}), error_program()}) {
+    EventQueue q1, q2;
+    UartRtl framed("uart0", q1), driven("uart0", q2);
+    Trace t1, t2;
+    std::vector<std::string> s1, s2;
+    framed.on_rx_char([&](const UartRxStatus& s) { s1.push_back(describe(s)); });
+    driven.on_rx_char([&](const UartRxStatus& s) { s2.push_back(describe(s)); });
+    hook_lines(q1, framed.irq(), framed.rts(), t1);
+    hook_lines(q2, driven.irq(), driven.rts(), t2);
+    schedule(p, q1, framed, t1);
+    Program rest;
+    for (const Action& a : p.actions) {
+      if (a.kind != Action::Rx) {
+        rest.push(a);
+        continue;
+      }
+      q2.schedule_at(a.at, [&q2, &driven, a] {
+        SerialFrame f = a.frame;
+        f.start = q2.now();
+        ASSERT_TRUE(driven.drive_rx_line(edges_of(f)));
+      });
+    }
+    schedule(rest, q2, driven, t2);
+    run_until<UartRtl>(q1, p.end + 10'000'000);
+    run_until<UartRtl>(q2, p.end + 10'000'000);
+    expect_same_list(t1.reads, t2.reads, "read");
+    expect_same_list(t1.irq, t2.irq, "irq edge");
+    expect_same_list(t1.rts, t2.rts, "rts edge");
+    expect_same_list(s1, s2, "rx status");
+    EXPECT_FALSE(s1.empty());
+  }
+}
+
+// The C++ model has no bit-level receiver: it says so instead of pretending.
+TEST(UartDiffClocking, OnlyTheRtlHasTheBitLevelLine) {
+  EventQueue q;
+  UartModel m("uart0", q);
+  EXPECT_FALSE(m.drive_rx_line({{0, false}, {10, true}}));
 }
 
 }  // namespace
