@@ -145,28 +145,32 @@ struct NetBench {
   int pc = -1;
 };
 
-NetRun net_stream() {
-  NetBench n(K7SIM_FIRMWARE_ELF);
+// A peer connects to the image's TCP `port` at 100 ms and streams `bytes` at it; after `warm` (past
+// slow start: the steady state is what is measured) the figure is taken over `span`.
+enum class Counted { AckedBySerialSide, EchoedBack };
+NetRun tcp_stream(const char* elf, std::uint16_t port, std::size_t bytes, Cycles warm, Cycles span, Counted counted) {
+  NetBench n(elf);
   n.board.run_until(ticks_from_ms(100));
-  const int conn = n.hosts.tcp_connect(n.pc, Ipv4{0xC0A80007}, 23);
+  const int conn = n.hosts.tcp_connect(n.pc, Ipv4{0xC0A80007}, port);
   n.board.run_until(ticks_from_ms(150));
-  n.hosts.tcp_send(conn, std::vector<std::uint8_t>(1u << 20, 'x'));
-  n.board.run_until(ticks_from_ms(1150));  // past slow start: the steady state is what is measured
-  return n.measure(ticks_from_ms(10'000), [&] { return n.hosts.conn(conn).bytes_acked; });
+  n.hosts.tcp_send(conn, std::vector<std::uint8_t>(bytes, 'x'));
+  n.board.run_until(warm);
+  return n.measure(span, [&] {
+    const TcpConnInfo& c = n.hosts.conn(conn);
+    return counted == Counted::EchoedBack ? c.rx.size() : c.bytes_acked;
+  });
+}
+
+// The reference firmware's TCP server takes the stream (and forwards it to its 115200 baud port).
+NetRun net_stream() {
+  return tcp_stream(K7SIM_FIRMWARE_ELF, 23, 1u << 20, ticks_from_ms(1150), ticks_from_ms(10'000), Counted::AckedBySerialSide);
 }
 
 // Serial-free TCP echo through the firmware's network path: the bench image k7-netecho (the K7
 // board support, EMAC driver and lwIP configuration with an echo service on port 7) echoes what a
-// peer streams at it; the figure is the echoed payload the peer receives per virtual second, in the
-// steady state.
+// peer streams at it; the figure is the echoed payload the peer receives per virtual second.
 NetRun net_echo() {
-  NetBench n(K7SIM_NETECHO_ELF);
-  n.board.run_until(ticks_from_ms(100));
-  const int conn = n.hosts.tcp_connect(n.pc, Ipv4{0xC0A80007}, 7);
-  n.board.run_until(ticks_from_ms(150));
-  n.hosts.tcp_send(conn, std::vector<std::uint8_t>(64u << 20, 'e'));
-  n.board.run_until(ticks_from_ms(650));  // past slow start
-  return n.measure(ticks_from_ms(2'000), [&] { return n.hosts.conn(conn).rx.size(); });
+  return tcp_stream(K7SIM_NETECHO_ELF, 7, 64u << 20, ticks_from_ms(650), ticks_from_ms(2'000), Counted::EchoedBack);
 }
 
 // A full-duplex stream at `baud` from a 120 MHz UART clock for `span` of virtual time: the host
