@@ -95,6 +95,8 @@ class UartRtl : public UartDevice {
     bool slot_tick[kSlots] = {};
     std::uint64_t slot_cycles[kSlots] = {};
     bool phase_rst = false;
+    bool past = false;
+    bool slot_past[kSlots] = {};
     bool skip = false;
     std::uint32_t skip_frac = 0;
     std::uint64_t skip_cnt = 0;
@@ -114,10 +116,12 @@ class UartRtl : public UartDevice {
   void on_timer();
   std::uint32_t comb_read(std::uint32_t word);  // register value now, without a clock edge
   bool rx_level_at(Cycles t) const;
-  bool rx_settled() const;  // the RX line is high now and stays high unless told otherwise
+  bool rx_settled() const;
+  Cycles next_rx_change(Cycles t) const;  // the RX line is high now and stays high unless told otherwise
   std::uint64_t div64() const;
   bool slot_active(int i) const;
   std::uint64_t slot_cnt(int i) const;
+  std::uint64_t slot_act(int i) const;
   Cycles now() const { return now_override_ != kNever ? now_override_ : events_.now(); }
 
   std::string name_;
