@@ -2,12 +2,15 @@
 // the C++ model UartModel, so the board can use either. In addition it has a bit-level line
 // interface: set_rx_line() drives the RX pin, on_tx_line() reports every TX edge at its tick.
 //
-// Time: the RTL is clocked with the UART clock, but only at the edges that matter: baud enables,
-// register accesses, CTS changes and phase changes. Each edge carries the UART-clock cycles since
-// the previous one; the RTL reports the cycles to the next enable and the wrapper schedules that
-// tick on the EventQueue. While the RTL reports `quiet` (nothing in flight, nothing counting) and
-// the RX line is idle, no edge is scheduled at all; the next access or RX frame loads the baud
-// phase of that moment in one `skip` edge (fast-forward). See docs/board.md "UART RTL".
+// Time: the RTL is clocked with the UART clock, but only at the edges that matter: the baud enables
+// at which something acts (TX bit boundaries, RX start detection and samples, the receive-timeout
+// expiry), changes of the RX line the receiver waits for, register accesses, CTS changes and phase
+// changes. Each edge carries the UART-clock cycles since the previous one; the RTL counts the
+// enables passed in them (those before the edge only move counters), reports the cycles to the
+// next enable at which something acts, and the wrapper schedules that tick on the EventQueue.
+// While the RTL reports `quiet` (nothing in flight, nothing counting) and the RX line is idle, no
+// edge is scheduled at all; the next access or RX frame loads the baud phase of that moment in one
+// `skip` edge (fast-forward). See docs/board.md "UART RTL".
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -29,7 +32,7 @@ class UartRtl : public UartDevice {
   enum class Clocking {
     EveryCycle,   // an edge at every UART-clock cycle (reference, slow)
     TickOnly,     // an edge at every baud enable, accesses in between
-    FastForward,  // as TickOnly, but no edges while the RTL is quiet and the RX line idle
+    FastForward,  // edges only at the enables where something acts; none while the RTL is quiet
   };
   static constexpr std::uint64_t kPioscHz = 16'000'000;
 
