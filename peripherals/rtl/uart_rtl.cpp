@@ -416,15 +416,11 @@ Cycles UartRtl::next_rx_change(Cycles t) const {
   for (;;) {
     // The next tick after `from` at which the line may change: a segment start, or a bit
     // boundary of the frame on the line.
-    Cycles cand = kNever;
-    const Segment* cur = nullptr;
-    for (const Segment& s : rx_) {
-      if (s.start <= from) cur = &s;
-      else {
-        cand = s.start;
-        break;
-      }
-    }
+    // Segments are in order of their starts; the one in force is the last that began by `from`.
+    const auto next = std::upper_bound(rx_.begin(), rx_.end(), from,
+                                       [](Cycles x, const Segment& seg) { return x < seg.start; });
+    Cycles cand = next != rx_.end() ? next->start : kNever;
+    const Segment* cur = next != rx_.begin() ? &*(next - 1) : nullptr;
     if (cur && cur->is_frame) {
       const SerialFrame& f = cur->frame;
       Cycles b = kNever;
