@@ -2,8 +2,12 @@
 //
 // Clocking: clk is the UART clock, but the simulator does not clock every cycle. Every change of clk
 // (either direction: `always_ff @(edge clk)`, so one eval() per edge instead of two) is one edge; it
-// carries `cycles`, the UART-clock cycles since the previous edge, and `tick`, set when the edge is
-// a baud enable (Baud16, or Baud8 with HSE). The baud generator keeps the 16-bit integer and 6-bit
+// carries `cycles`, the UART-clock cycles since the previous edge, and `tick`, set when a baud enable
+// (Baud16, or Baud8 with HSE) falling exactly on this edge is taken at it (an access edge leaves it
+// to the edge that follows). An edge may stand for several enables: those before it pass silently
+// (only counters move; the simulator only skips enables where nothing else can happen: `cyc_to_act`
+// and the slots' are the cycles to the next enable where something can, `rx_wait_line` says a
+// change of the RX line may make the receiver act). The baud generator keeps the 16-bit integer and 6-bit
 // fractional divisor latched by the last LCRH write and reports `cyc_to_tick`, the cycles from
 // this edge to the next enable: enable k falls at cycle k*IBRD + floor(k*FBRD/64) after the phase
 // reference (the last LCRH write, UARTEN rising, or `phase_rst` for a clock change). Register
@@ -27,6 +31,10 @@ module uart_pl011 (
     input  logic [31:0] cycles_rx,
     input  logic        tick_rt,
     input  logic [31:0] cycles_rt,
+    input  logic        past,     // the edge comes after its last cycle's moment, per grid
+    input  logic        past_tx,
+    input  logic        past_rx,
+    input  logic        past_rt,
     input  logic        skip,
     input  logic [5:0]  skip_frac,
     input  logic [31:0] skip_cnt,
@@ -44,6 +52,11 @@ module uart_pl011 (
     output logic        irq,
     // simulator side band
     output logic [31:0] cyc_to_tick,
+    output logic [31:0] cyc_to_act,
+    output logic [31:0] cyc_to_act_tx,
+    output logic [31:0] cyc_to_act_rx,
+    output logic [31:0] cyc_to_act_rt,
+    output logic        rx_wait_line,
     output logic        baud_valid,
     output logic [15:0] ibrd_o,
     output logic [5:0]  fbrd_o,
@@ -86,7 +99,9 @@ module uart_pl011 (
   logic [15:0] ibrd;
   logic [31:0] cnt;
   logic [5:0] fbrd;
+  /* verilator lint_off UNUSEDSIGNAL */
   logic [5:0] g_frac_cur;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [7:0] lcrh, ilpr;
   logic [15:0] ctl;
   logic [5:0] ifls;
@@ -99,8 +114,13 @@ module uart_pl011 (
   logic overrun;
   logic [9:0] rt_cnt;
   logic rt_run;
+  // Enables at this edge and passed up to it, per grid: in force (g), and the three slots.
+  logic g_en, tx_en, rx_en, rt_en;
+  logic [10:0] g_adv, tx_adv, rx_adv, rt_adv;
   logic rt_tick;
-  assign rt_tick = rt_sl ? tick_rt : tick;
+  logic [10:0] rt_n;
+  assign rt_tick = rt_sl ? rt_en : g_en;
+  assign rt_n = rt_sl ? rt_adv : g_adv;
 
   // ---- configuration decode ---------------------------------------------------------------
   logic uarten, lbe, txe, rxe, hse, eot, rtsen, ctsen, fen, brk;
@@ -154,6 +174,7 @@ module uart_pl011 (
   logic rxf_push, rxf_pop;
 
   // ---- transmitter ------------------------------------------------------------------------
+  logic [10:0] tx_hold, rx_hold;
   logic tx_can_start, tx_start, tx_done, tx_in_char, tx_in_break, tx_active, txd_next;
   logic [7:0] tx_cur_data, tx_cur_lcrh;
   logic tx_cur_hse;
@@ -162,8 +183,9 @@ module uart_pl011 (
   uart_tx u_tx (
       .clk(clk),
       .rst(rst),
-      .en(tx_sl ? tick_tx : tick),
-      .en_start(tick),
+      .en(tx_sl ? tx_en : g_en),
+      .adv(tx_sl ? tx_adv : g_adv),
+      .en_start(g_en),
       .can_start(tx_can_start),
       .brk(brk),
       .allowed(tx_allowed),
@@ -178,6 +200,7 @@ module uart_pl011 (
       .in_char(tx_in_char),
       .in_break(tx_in_break),
       .active(tx_active),
+      .hold(tx_hold),
       .cur_data(tx_cur_data),
       .cur_lcrh(tx_cur_lcrh),
       .cur_hse(tx_cur_hse)
@@ -206,7 +229,9 @@ module uart_pl011 (
   uart_rx u_rx (
       .clk(clk),
       .rst(rst),
-      .en(rx_sl ? tick_rx : tick),
+      .en(rx_sl ? rx_en : g_en),
+      .adv(rx_sl ? rx_adv : g_adv),
+      .line_now(lbe ? txd : rxd),
       .rx(rx_line),
       .enabled(rx_enabled),
       .disable_i(w_ctl && !(wdata[0] && wdata[9] && baud_valid)),
@@ -215,6 +240,8 @@ module uart_pl011 (
       .push(rx_push),
       .ch(rx_ch),
       .idle(rx_idle),
+      .hold(rx_hold),
+      .wait_line(rx_wait_line),
       .sampling(rx_sampling),
       .sampling_d(rx_sampling_d)
   );
@@ -285,7 +312,7 @@ module uart_pl011 (
   logic [4:0] rx_trig_new;
   logic rt_fire;
   assign txf_after_pop = txf_count - 5'd1;
-  assign rt_fire = rt_tick && rt_run && rt_cnt == 10'd511;
+  assign rt_fire = rt_tick && rt_run && {1'b0, rt_cnt} + rt_n == 11'd512;
 
   always_comb begin
     // The RX trigger after an IFLS or LCRH write (new FEN / new RX level).
@@ -403,8 +430,8 @@ module uart_pl011 (
         rt_run <= 1'b1;
       end else if (rxf_pop && rxf_count == 5'd1) begin
         rt_run <= 1'b0;
-      end else if (rt_tick && rt_run) begin
-        rt_cnt <= rt_cnt + 10'd1;
+      end else if (rt_run) begin
+        rt_cnt <= rt_cnt + rt_n[9:0];
         if (rt_fire) rt_run <= 1'b0;
       end
 
@@ -454,10 +481,22 @@ module uart_pl011 (
   logic [5:0] g_fbrd, tx_fbrd, rx_fbrd, rt_fbrd;
   logic [5:0] g_frac_n, tx_frac_n, rx_frac_n, rt_frac_n;
   logic [5:0] tx_frac, rx_frac, rt_frac;
+  logic [5:0] tx_frac_a, rx_frac_a, rt_frac_a;
+  logic [31:0] tx_cnt_a, rx_cnt_a, rt_cnt_a;
   logic [31:0] g_cnt_n, tx_cnt_n, rx_cnt_n, rt_cnt_n;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [31:0] g_now;  // the grid in force at this edge, before any enable
-  assign g_now = cnt - cycles;
+  logic [31:0] g_now;  // the grid in force at this edge, before any enable at it
+  logic [5:0] g_frac_now;
+  // Enables to the next one at which something acts, per grid (1024: none).
+  logic [10:0] g_hold, tx_s_hold, rx_s_hold, rt_s_hold, rt_hold;
+  function automatic logic [10:0] min11(input logic [10:0] a, input logic [10:0] b);
+    min11 = a < b ? a : b;
+  endfunction
+  assign rt_hold = rt_run ? 11'd512 - {1'b0, rt_cnt} : 11'd1024;
+  assign g_hold = min11(min11(tx_sl ? 11'd1024 : tx_hold, rx_sl ? 11'd1024 : rx_hold), rt_sl ? 11'd1024 : rt_hold);
+  assign tx_s_hold = tx_sl ? tx_hold : 11'd1024;
+  assign rx_s_hold = rx_sl ? rx_hold : 11'd1024;
+  assign rt_s_hold = rt_sl ? rt_hold : 11'd1024;
 
   uart_baud u_baud (
       .clk(clk), .rst(rst),
@@ -466,30 +505,34 @@ module uart_pl011 (
       .ld_fbrd(w_lcrh ? fbrd : g_fbrd),
       .ld_frac(phase_reset ? 6'd0 : skip_frac),
       .ld_cnt(phase_reset ? 32'd0 : skip_cnt),
-      .tick(tick), .cycles(cycles),
-      .ibrd(g_ibrd), .fbrd(g_fbrd), .frac(g_frac_cur), .frac_next(g_frac_n), .cnt(cnt), .cnt_next(g_cnt_n)
+      .tick_ok(tick), .past(past), .cycles(cycles), .hold(g_hold), .en(g_en), .adv(g_adv),
+      .ibrd(g_ibrd), .fbrd(g_fbrd), .frac(g_frac_cur), .frac_adv(g_frac_now), .cnt_adv(g_now),
+      .frac_next(g_frac_n), .cnt(cnt), .cnt_next(g_cnt_n), .cyc_act(cyc_to_act)
   );
   uart_baud u_baud_tx (
       .clk(clk), .rst(rst),
-      .load(ld_tx), .ld_ibrd(g_ibrd), .ld_fbrd(g_fbrd), .ld_frac(g_frac_cur), .ld_cnt(g_now),
-      .tick(tick_tx), .cycles(cycles_tx),
-      .ibrd(tx_ibrd), .fbrd(tx_fbrd), .frac(tx_frac), .frac_next(tx_frac_n), .cnt(cyc_to_tick_tx), .cnt_next(tx_cnt_n)
+      .load(ld_tx), .ld_ibrd(g_ibrd), .ld_fbrd(g_fbrd), .ld_frac(g_frac_now), .ld_cnt(g_now),
+      .tick_ok(tick_tx), .past(past_tx), .cycles(cycles_tx), .hold(tx_s_hold), .en(tx_en), .adv(tx_adv),
+      .ibrd(tx_ibrd), .fbrd(tx_fbrd), .frac(tx_frac), .frac_adv(tx_frac_a), .cnt_adv(tx_cnt_a),
+      .frac_next(tx_frac_n), .cnt(cyc_to_tick_tx), .cnt_next(tx_cnt_n), .cyc_act(cyc_to_act_tx)
   );
   uart_baud u_baud_rx (
       .clk(clk), .rst(rst),
-      .load(ld_rx), .ld_ibrd(g_ibrd), .ld_fbrd(g_fbrd), .ld_frac(g_frac_cur), .ld_cnt(g_now),
-      .tick(tick_rx), .cycles(cycles_rx),
-      .ibrd(rx_ibrd), .fbrd(rx_fbrd), .frac(rx_frac), .frac_next(rx_frac_n), .cnt(cyc_to_tick_rx), .cnt_next(rx_cnt_n)
+      .load(ld_rx), .ld_ibrd(g_ibrd), .ld_fbrd(g_fbrd), .ld_frac(g_frac_now), .ld_cnt(g_now),
+      .tick_ok(tick_rx), .past(past_rx), .cycles(cycles_rx), .hold(rx_s_hold), .en(rx_en), .adv(rx_adv),
+      .ibrd(rx_ibrd), .fbrd(rx_fbrd), .frac(rx_frac), .frac_adv(rx_frac_a), .cnt_adv(rx_cnt_a),
+      .frac_next(rx_frac_n), .cnt(cyc_to_tick_rx), .cnt_next(rx_cnt_n), .cyc_act(cyc_to_act_rx)
   );
   uart_baud u_baud_rt (
       .clk(clk), .rst(rst),
       .load(ld_rt || (rxf_push && rx_sl)),
       .ld_ibrd(ld_rt ? g_ibrd : rx_ibrd),
       .ld_fbrd(ld_rt ? g_fbrd : rx_fbrd),
-      .ld_frac(ld_rt ? g_frac_cur : rx_frac_n),
+      .ld_frac(ld_rt ? g_frac_now : rx_frac_n),
       .ld_cnt(ld_rt ? g_now : rx_cnt_n),
-      .tick(tick_rt), .cycles(cycles_rt),
-      .ibrd(rt_ibrd), .fbrd(rt_fbrd), .frac(rt_frac), .frac_next(rt_frac_n), .cnt(cyc_to_tick_rt), .cnt_next(rt_cnt_n)
+      .tick_ok(tick_rt), .past(past_rt), .cycles(cycles_rt), .hold(rt_s_hold), .en(rt_en), .adv(rt_adv),
+      .ibrd(rt_ibrd), .fbrd(rt_fbrd), .frac(rt_frac), .frac_adv(rt_frac_a), .cnt_adv(rt_cnt_a),
+      .frac_next(rt_frac_n), .cnt(cyc_to_tick_rt), .cnt_next(rt_cnt_n), .cyc_act(cyc_to_act_rt)
   );
 
   assign tx_data_o = tx_cur_data;

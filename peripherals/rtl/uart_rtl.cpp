@@ -17,9 +17,11 @@ namespace k7sim {
 #define K7_RTL_PORTS(X)                                                                                 \
   X(CData, clk) X(CData, rst) X(CData, tick) X(IData, cycles) X(CData, phase_rst) X(CData, tick_tx)      \
   X(IData, cycles_tx) X(CData, tick_rx) X(IData, cycles_rx) X(CData, tick_rt) X(IData, cycles_rt)       \
+  X(CData, past) X(CData, past_tx) X(CData, past_rx) X(CData, past_rt)         \
   X(CData, skip) X(CData, skip_frac) X(IData, skip_cnt) X(CData, rd) X(CData, wr) X(SData, addr)        \
   X(SData, wdata) X(IData, rdata) X(CData, rxd) X(CData, cts_n) X(CData, txd) X(CData, rts_n)           \
-  X(CData, irq) X(IData, cyc_to_tick) X(CData, baud_valid) X(SData, ibrd_o) X(CData, fbrd_o)           \
+  X(CData, irq) X(IData, cyc_to_tick) X(IData, cyc_to_act) X(IData, cyc_to_act_tx) X(IData, cyc_to_act_rx)  \
+  X(IData, cyc_to_act_rt) X(CData, rx_wait_line) X(CData, baud_valid) X(SData, ibrd_o) X(CData, fbrd_o)           \
   X(CData, cc_o) X(CData, lcrh_o) X(CData, hse_o) X(CData, phase_reset_o) X(CData, tx_sl)              \
   X(CData, rx_sl) X(CData, rt_sl) X(IData, cyc_to_tick_tx) X(IData, cyc_to_tick_rx)                    \
   X(IData, cyc_to_tick_rt) X(CData, load_tx_o) X(CData, load_rx_o) X(CData, load_rt_o)                 \
@@ -156,6 +158,10 @@ std::uint64_t UartRtl::slot_cnt(int i) const {
   return i == 0 ? m_->cyc_to_tick_tx : i == 1 ? m_->cyc_to_tick_rx : m_->cyc_to_tick_rt;
 }
 
+std::uint64_t UartRtl::slot_act(int i) const {
+  return i == 0 ? m_->cyc_to_act_tx : i == 1 ? m_->cyc_to_act_rx : m_->cyc_to_act_rt;
+}
+
 // A UART clock equal to the tick rate (120 MHz, the usual system clock) maps cycles to ticks one
 // to one: no 128-bit division at every edge.
 Cycles UartRtl::Grid::tick_of(std::uint64_t c) const {
@@ -193,6 +199,10 @@ std::uint32_t UartRtl::edge(const Edge& e) {
   m.tick_rt = e.slot_tick[2];
   m.cycles_rt = static_cast<std::uint32_t>(e.slot_cycles[2]);
   m.phase_rst = e.phase_rst;
+  m.past = e.past;
+  m.past_tx = e.slot_past[0];
+  m.past_rx = e.slot_past[1];
+  m.past_rt = e.slot_past[2];
   m.skip = e.skip;
   m.skip_frac = e.skip_frac;
   m.skip_cnt = static_cast<std::uint32_t>(e.skip_cnt);
@@ -284,14 +294,20 @@ UartRtl::Edge UartRtl::timed_edge(bool allow_tick) {
   const std::uint64_t c = cur_.cycle_at(now);
   e.cycles = c > cur_.c_last ? c - cur_.c_last : 0;
   cur_.c_last = std::max(c, cur_.c_last);
-  e.tick = allow_tick && m_->baud_valid && e.cycles == m_->cyc_to_tick;
+  // The RTL finds the enables passed since the last edge; `tick` lets it take one falling on this
+  // edge (otherwise the edge that follows at once does).
+  e.tick = allow_tick;
+  // An edge after the moment of its last cycle (between two cycles' ticks: a slot's enable on
+  // another clock, a line change): an enable on that cycle was earlier, silently.
+  e.past = cur_.tick_of(c) < now;
   for (int i = 0; i < kSlots; ++i) {
     if (!slot_active(i)) continue;
     Grid& g = slot_[i];
     const std::uint64_t co = g.cycle_at(now);
     e.slot_cycles[i] = co > g.c_last ? co - g.c_last : 0;
     g.c_last = std::max(co, g.c_last);
-    e.slot_tick[i] = allow_tick && e.slot_cycles[i] == slot_cnt(i);
+    e.slot_tick[i] = allow_tick;
+    e.slot_past[i] = g.tick_of(co) < now;
   }
   return e;
 }
@@ -339,6 +355,10 @@ void UartRtl::on_timer() {
 void UartRtl::schedule_next() {
   events_.cancel(timer_);
   timer_ = kNoEvent;
+  // A receiver waiting for a level saw the line as at the last edge. When the line is already
+  // otherwise now (a frame put on the line from now on), the RTL must see it now.
+  const bool ff = clocking_ == Clocking::FastForward;
+  if (ff && m_->rx_wait_line && rx_level_at(now()) != (m_->rxd != 0)) edge(timed_edge(false));
   // An enable due now (just after a phase reset, or after an access on an enable's cycle) runs
   // at once.
   for (;;) {
@@ -350,6 +370,8 @@ void UartRtl::schedule_next() {
       any = any || e.slot_tick[i];
     }
     if (!any) break;
+    e.tick = true;
+    for (int i = 0; i < kSlots; ++i) e.slot_tick[i] = slot_active(i);
     edge(e);
   }
   Cycles at = kNever;
@@ -357,15 +379,21 @@ void UartRtl::schedule_next() {
   for (int i = 0; i < kSlots; ++i) {
     if (!slot_active(i)) continue;
     slots = true;
-    at = std::min(at, slot_[i].tick_of(slot_[i].c_last + slot_cnt(i)));
+    // Fast-forward: the next enable at which something can act; the enables before it pass
+    // silently, counted by the RTL at that edge.
+    const std::uint64_t step = clocking_ == Clocking::FastForward ? slot_act(i) : slot_cnt(i);
+    at = std::min(at, slot_[i].tick_of(slot_[i].c_last + step));
   }
   if (m_->baud_valid) {
-    if (clocking_ == Clocking::FastForward && m_->quiet && !slots && rx_settled()) {
+    if (ff && m_->quiet && !slots && rx_settled()) {
       sleeping_ = true;
       return;
     }
-    const std::uint64_t step = clocking_ == Clocking::EveryCycle ? 1 : m_->cyc_to_tick;
+    const std::uint64_t step = clocking_ == Clocking::EveryCycle ? 1 : ff ? m_->cyc_to_act : m_->cyc_to_tick;
     at = std::min(at, cur_.tick_of(cur_.c_last + step));
+    // A receiver waiting for a level acts at the first enable after the line changes: an edge at
+    // the change.
+    if (ff && m_->rx_wait_line) at = std::min(at, next_rx_change(now()));
   }
   if (at == kNever) return;
   timer_at_ = at;
@@ -378,6 +406,43 @@ bool UartRtl::rx_level_at(Cycles t) const {
   for (auto it = rx_.rbegin(); it != rx_.rend(); ++it)
     if (it->start <= t) return it->is_frame ? it->frame.level_at(t) : it->level;
   return true;
+}
+
+// The first tick after t at which the RX line's level differs from its level at t (kNever: none
+// planned).
+Cycles UartRtl::next_rx_change(Cycles t) const {
+  const bool level = rx_level_at(t);
+  Cycles from = t;
+  for (;;) {
+    // The next tick after `from` at which the line may change: a segment start, or a bit
+    // boundary of the frame on the line.
+    // Segments are in order of their starts; the one in force is the last that began by `from`.
+    const auto next = std::upper_bound(rx_.begin(), rx_.end(), from,
+                                       [](Cycles x, const Segment& seg) { return x < seg.start; });
+    Cycles cand = next != rx_.end() ? next->start : kNever;
+    const Segment* cur = next != rx_.begin() ? &*(next - 1) : nullptr;
+    if (cur && cur->is_frame) {
+      const SerialFrame& f = cur->frame;
+      Cycles b = kNever;
+      if (f.is_break) {
+        if (from < f.start + f.break_ticks) b = f.start + f.break_ticks;
+      } else if (f.bit_ticks > 0) {
+        const double bt = f.bit_ticks;
+        const unsigned n = f.format.bits_per_frame();
+        auto index = [&](Cycles x) { return std::floor(static_cast<double>(x - f.start) / bt); };
+        const double i = index(from) + 1;
+        if (i <= n) {
+          b = f.start + static_cast<Cycles>(std::ceil(i * bt));
+          while (b - 1 > from && index(b - 1) >= i) --b;
+          while (index(b) < i) ++b;
+        }
+      }
+      cand = std::min(cand, b);
+    }
+    if (cand == kNever) return kNever;
+    if (rx_level_at(cand) != level) return cand;
+    from = cand;
+  }
 }
 
 bool UartRtl::rx_settled() const {

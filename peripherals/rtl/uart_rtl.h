@@ -2,12 +2,15 @@
 // the C++ model UartModel, so the board can use either. In addition it has a bit-level line
 // interface: set_rx_line() drives the RX pin, on_tx_line() reports every TX edge at its tick.
 //
-// Time: the RTL is clocked with the UART clock, but only at the edges that matter: baud enables,
-// register accesses, CTS changes and phase changes. Each edge carries the UART-clock cycles since
-// the previous one; the RTL reports the cycles to the next enable and the wrapper schedules that
-// tick on the EventQueue. While the RTL reports `quiet` (nothing in flight, nothing counting) and
-// the RX line is idle, no edge is scheduled at all; the next access or RX frame loads the baud
-// phase of that moment in one `skip` edge (fast-forward). See docs/board.md "UART RTL".
+// Time: the RTL is clocked with the UART clock, but only at the edges that matter: the baud enables
+// at which something acts (TX bit boundaries, RX start detection and samples, the receive-timeout
+// expiry), changes of the RX line the receiver waits for, register accesses, CTS changes and phase
+// changes. Each edge carries the UART-clock cycles since the previous one; the RTL counts the
+// enables passed in them (those before the edge only move counters), reports the cycles to the
+// next enable at which something acts, and the wrapper schedules that tick on the EventQueue.
+// While the RTL reports `quiet` (nothing in flight, nothing counting) and the RX line is idle, no
+// edge is scheduled at all; the next access or RX frame loads the baud phase of that moment in one
+// `skip` edge (fast-forward). See docs/board.md "UART RTL".
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -29,7 +32,7 @@ class UartRtl : public UartDevice {
   enum class Clocking {
     EveryCycle,   // an edge at every UART-clock cycle (reference, slow)
     TickOnly,     // an edge at every baud enable, accesses in between
-    FastForward,  // as TickOnly, but no edges while the RTL is quiet and the RX line idle
+    FastForward,  // edges only at the enables where something acts; none while the RTL is quiet
   };
   static constexpr std::uint64_t kPioscHz = 16'000'000;
 
@@ -95,6 +98,8 @@ class UartRtl : public UartDevice {
     bool slot_tick[kSlots] = {};
     std::uint64_t slot_cycles[kSlots] = {};
     bool phase_rst = false;
+    bool past = false;
+    bool slot_past[kSlots] = {};
     bool skip = false;
     std::uint32_t skip_frac = 0;
     std::uint64_t skip_cnt = 0;
@@ -114,10 +119,12 @@ class UartRtl : public UartDevice {
   void on_timer();
   std::uint32_t comb_read(std::uint32_t word);  // register value now, without a clock edge
   bool rx_level_at(Cycles t) const;
-  bool rx_settled() const;  // the RX line is high now and stays high unless told otherwise
+  bool rx_settled() const;
+  Cycles next_rx_change(Cycles t) const;  // the RX line is high now and stays high unless told otherwise
   std::uint64_t div64() const;
   bool slot_active(int i) const;
   std::uint64_t slot_cnt(int i) const;
+  std::uint64_t slot_act(int i) const;
   Cycles now() const { return now_override_ != kNever ? now_override_ : events_.now(); }
 
   std::string name_;

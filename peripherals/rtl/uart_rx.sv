@@ -2,11 +2,18 @@
 // first enable that sees the line low, checked again eb/2 enables later (mid start bit), then every
 // bit is sampled at eb-enable intervals from there, up to the first stop bit. Format and HSE are
 // taken at detection. A character with every sample low is a break (BE+FE, data 0); after it the
-// receiver waits for the line to return high before it looks for a new start bit.
+// receiver waits for the line to return high before it looks for a new start bit. An edge may
+// stand for several enables (`adv`, the last at this edge when `en`); `hold` tells how many may
+// pass before the next one at which the receiver acts (a sample, or the line level it waits for is
+// there; 1024 = none), `wait_line` that a change of the line may make it act.
 module uart_rx (
     input  logic        clk,
     input  logic        rst,
     input  logic        en,        // baud enable at this edge
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic [10:0] adv,       // enables passed up to this edge (at most a bit: 8 bits used)
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  logic        line_now,  // the line level until the next edge
     input  logic        rx,        // line level as sampled at this edge
     input  logic        enabled,   // UARTEN & RXE & divisor valid
     input  logic        disable_i, // a CTL write leaves the receiver disabled
@@ -15,6 +22,8 @@ module uart_rx (
     output logic        push,      // a character is complete at this edge
     output logic [10:0] ch,        // {BE, PE, FE, data}
     output logic        idle,
+    output logic [10:0] hold,
+    output logic        wait_line,
     output logic        sampling,
     output logic        sampling_d
 );
@@ -41,7 +50,7 @@ module uart_rx (
   logic all_low;
 
   always_comb begin
-    cnt_inc = cnt + 8'd1;
+    cnt_inc = cnt + adv[7:0];
     // Samples at eb/2 + eb*i enables after detection.
     at_sample = fhse ? (cnt_inc[2:0] == 3'd4) : (cnt_inc[3:0] == 4'd8);
     idx = fhse ? cnt_inc[6:3] : cnt_inc[7:4];
@@ -68,6 +77,7 @@ module uart_rx (
     ch = 11'd0;
     // Disabling stops a wait for the line to return high (a character being sampled finishes).
     if (disable_i && state == WAITMARK) state_d = IDLE;
+    if (state == SAMPLING) cnt_d = cnt_inc;
     if (en) begin
       unique case (state)
         IDLE: begin
@@ -81,7 +91,6 @@ module uart_rx (
           end
         end
         SAMPLING: begin
-          cnt_d = cnt_inc;
           if (at_sample) begin
             if (idx == 4'd0) begin
               if (rx) state_d = IDLE;  // high again at mid start bit: a glitch
@@ -110,6 +119,15 @@ module uart_rx (
   end
 
   assign idle = state == IDLE;
+  assign wait_line = (state == IDLE && enabled) || state == WAITMARK;
+  always_comb begin
+    unique case (state)
+      SAMPLING: hold = fhse ? {7'd0, {1'b0, 3'd3 - cnt[2:0]} + 4'd1} : {6'd0, {1'b0, 4'd7 - cnt[3:0]} + 5'd1};
+      IDLE: hold = enabled && !line_now ? 11'd1 : 11'd1024;
+      WAITMARK: hold = line_now ? 11'd1 : 11'd1024;
+      default: hold = 11'd1;
+    endcase
+  end
   assign sampling = state == SAMPLING;
   assign sampling_d = state_d == SAMPLING;
 

@@ -1,10 +1,16 @@
 // Transmitter of the module UART: a character starts at a baud enable, each bit lasts `eb`
 // enables (16, or 8 with HSE), the next character may start at the enable that ends the last
-// stop bit. A break holds the line low from an enable until LCRH.BRK is cleared.
+// stop bit. A break holds the line low from an enable until LCRH.BRK is cleared. An edge may stand
+// for several enables of the character's grid (`adv`, the last at this edge when `en`); `hold` tells
+// how many enables may pass before the next one at which the transmitter acts (a bit boundary, or
+// the enable a waiting character or break starts at; 1024 = none).
 module uart_tx (
     input  logic       clk,
     input  logic       rst,
     input  logic       en,         // enable of the grid the character in flight runs on
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  logic [10:0] adv,       // enables of that grid passed up to this edge (at most a bit: 8 bits used)
+    /* verilator lint_on UNUSEDSIGNAL */
     input  logic       en_start,   // enable of the current grid (new characters, breaks)
     input  logic       can_start,  // data waiting, transmitter allowed, CTS permits
     input  logic       brk,        // LCRH.BRK
@@ -20,6 +26,7 @@ module uart_tx (
     output logic       in_char,
     output logic       in_break,
     output logic       active,     // work is due at the next enable
+    output logic [10:0] hold,      // enables to the next one that acts
     output logic [7:0] cur_data,
     output logic [7:0] cur_lcrh,
     output logic       cur_hse
@@ -62,7 +69,7 @@ module uart_tx (
   end
 
   logic [7:0] cnt_inc;
-  assign cnt_inc = cnt + 8'd1;
+  assign cnt_inc = cnt + adv[7:0];
 
   always_comb begin
     state_d = state;
@@ -79,8 +86,8 @@ module uart_tx (
       state_d = IDLE;
       txd_d = 1'b1;
     end else begin
+      if (state == CHAR) cnt_d = cnt_inc;
       if (en && state == CHAR) begin
-        cnt_d = cnt_inc;
         if (cnt_inc == total) begin
           done = 1'b1;
           state_d = IDLE;
@@ -112,6 +119,11 @@ module uart_tx (
   assign in_char = state == CHAR;
   assign in_break = state == BREAK;
   assign active = state == CHAR || (state == IDLE && ((brk && allowed) || can_start));
+  always_comb begin
+    if (state == CHAR) hold = cur_hse ? {7'd0, 4'd8 - {1'b0, cnt[2:0]}} : {6'd0, 5'd16 - {1'b0, cnt[3:0]}};
+    else if (active) hold = 11'd1;
+    else hold = 11'd1024;
+  end
 
   always_ff @(edge clk) begin
     if (rst) begin

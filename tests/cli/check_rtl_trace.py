@@ -33,8 +33,10 @@ for sc in report["scenarios"]:
         fail(stem + ".rtl.vcd: the RTL's submodules are not traced")
     if not any(l.strip().startswith("$var") and " state " in l for l in lines):
         fail(stem + ".rtl.vcd: no internal state signal")
+    # One sample per RTL edge: how many depends on the clocking (fast-forward passes the enables at
+    # which nothing acts within one edge), so only a floor that any exchange of characters exceeds.
     times = [int(l[1:]) for l in lines if l.startswith("#")]
-    if len(times) < 100 or any(b <= a for a, b in zip(times, times[1:])):
+    if len(times) < 20 or any(b <= a for a, b in zip(times, times[1:])):
         fail(stem + ".rtl.vcd: too few samples or timestamps not increasing")
 if rtl == 0:
     fail("no scenario on the UART RTL in this report")
