@@ -327,7 +327,7 @@ void UartModel::loop_break(Cycles start, Cycles length) {
 void UartModel::emit(const SerialFrame& f) {
   // Loopback (LBE): TX is fed to our own receiver instead of RX.
   if ((reg(kCtl) & kCtlLbe) && rx_enabled()) accept_frame(f);
-  for (auto& cb : tx_cbs_) cb(f);
+  notify_tx_frame(f);
 }
 
 // ---- transmit -----------------------------------------------------------------------------------
@@ -590,15 +590,7 @@ void UartModel::wait_mark(Cycles from) {
 }
 
 void UartModel::notify_rx(std::uint16_t ch, bool lost) {
-  if (rx_char_cbs_.empty()) return;
-  UartRxStatus s;
-  s.at = events_.now();
-  s.data = static_cast<std::uint8_t>(ch & 0xFF);
-  s.framing = (ch & kDrFe) != 0;
-  s.parity = (ch & kDrPe) != 0;
-  s.brk = (ch & kDrBe) != 0;
-  s.overrun = lost;
-  for (auto& cb : rx_char_cbs_) cb(s);
+  if (observes_rx_chars()) notify_rx_char(UartRxStatus::from_fifo_entry(events_.now(), ch, lost));
 }
 
 void UartModel::push_rx(std::uint16_t ch, const Grid& g, std::uint64_t k_stop) {

@@ -45,13 +45,10 @@ class UartModel : public UartDevice {
   // The clock of the baud generator: sysclk (CC.CS=0) or PIOSC 16 MHz (CC.CS=5).
   std::uint64_t uart_clock_hz() const;
 
-  // A character (or a break) the UART puts on TX. Characters are reported at the tick their start
-  // bit begins (frame.start == now); a break is reported when LCRH.BRK is cleared, with the tick
-  // it began and its length.
-  void on_tx_frame(std::function<void(const SerialFrame&)> fn) override { tx_cbs_.push_back(std::move(fn)); }
+  // on_tx_frame(): characters are reported at the tick their start bit begins (frame.start ==
+  // now); a break is reported when LCRH.BRK is cleared, with the tick it began and its length.
   // A host frame on RX, beginning now. Sampled like the PL011 receiver (see the class comment).
   void receive(const SerialFrame& frame) override;
-  void on_rx_char(std::function<void(const UartRxStatus&)> fn) override { rx_char_cbs_.push_back(std::move(fn)); }
 
   Line& irq() override { return irq_; }  // (RIS & IM) != 0
   Line& rts() override { return rts_; }  // UnRTS pin level (active low)
@@ -152,8 +149,6 @@ class UartModel : public UartDevice {
 
   Line irq_;
   Line rts_;
-  std::vector<std::function<void(const SerialFrame&)>> tx_cbs_;
-  std::vector<std::function<void(const UartRxStatus&)>> rx_char_cbs_;
   void notify_rx(std::uint16_t ch, bool lost);
 };
 

@@ -27,6 +27,18 @@ struct UartRxStatus {
   bool parity = false;    // PE
   bool brk = false;       // BE: every sample low (FE is set with it, as on the PL011)
   bool overrun = false;   // lost: the RX FIFO was full (the next character read carries OE)
+
+  // From a receive-FIFO entry as UARTDR holds it: data [7:0], FE bit 8, PE bit 9, BE bit 10.
+  static UartRxStatus from_fifo_entry(Cycles at, std::uint16_t entry, bool lost) {
+    UartRxStatus s;
+    s.at = at;
+    s.data = static_cast<std::uint8_t>(entry & 0xFF);
+    s.framing = (entry >> 8) & 1;
+    s.parity = (entry >> 9) & 1;
+    s.brk = (entry >> 10) & 1;
+    s.overrun = lost;
+    return s;
+  }
 };
 
 class UartDevice : public MmioDevice {
@@ -34,12 +46,12 @@ class UartDevice : public MmioDevice {
   // The system clock (the UART clock unless CC selects PIOSC).
   virtual void set_sysclk_hz(std::uint64_t hz) = 0;
   // Each character (or break) the UART transmits, reported when its start bit begins.
-  virtual void on_tx_frame(std::function<void(const SerialFrame&)> fn) = 0;
+  void on_tx_frame(std::function<void(const SerialFrame&)> fn) { tx_frame_observers_.push_back(std::move(fn)); }
   // A character from the line whose start bit begins now.
   virtual void receive(const SerialFrame& frame) = 0;
   // Every character the receiver completes, with its error flags (observers only: reports and
   // error counts; nothing in the model depends on them).
-  virtual void on_rx_char(std::function<void(const UartRxStatus&)> fn) = 0;
+  void on_rx_char(std::function<void(const UartRxStatus&)> fn) { rx_char_observers_.push_back(std::move(fn)); }
   // The RX pin as a bit-level waveform: the line takes each edge's level from its time on (edges
   // ascending, the first at or after now), replacing whatever was planned from the first edge on.
   // Only a model with a bit-level receiver has it (the RTL); the others return false and ignore it.
@@ -50,6 +62,20 @@ class UartDevice : public MmioDevice {
   virtual Line& irq() = 0;  // (RIS & IM) != 0
   virtual Line& rts() = 0;  // UnRTS pin level
   virtual void set_cts(bool pin_level) = 0;
+
+ protected:
+  // The models call these; the observer lists are the same for every model.
+  void notify_tx_frame(const SerialFrame& f) {
+    for (auto& fn : tx_frame_observers_) fn(f);
+  }
+  bool observes_rx_chars() const { return !rx_char_observers_.empty(); }
+  void notify_rx_char(const UartRxStatus& s) {
+    for (auto& fn : rx_char_observers_) fn(s);
+  }
+
+ private:
+  std::vector<std::function<void(const SerialFrame&)>> tx_frame_observers_;
+  std::vector<std::function<void(const UartRxStatus&)>> rx_char_observers_;
 };
 
 }  // namespace k7sim

@@ -253,7 +253,7 @@ void UartRtl::after_edge() {
       const unsigned eb = m.hse_o ? 8 : 16;
       f.format = format_of(m.lcrh_o, prev_div64_, prev_clk_hz_, eb);
       f.bit_ticks = bit_ticks_of(prev_div64_, prev_clk_hz_, eb);
-      for (auto& cb : tx_frame_cbs_) cb(f);
+      notify_tx_frame(f);
     }
   }
   if (!in_break_ && m.tx_break_o) {
@@ -272,18 +272,10 @@ void UartRtl::after_edge() {
     f.format = format_of(m.tx_lcrh_o, div64(), cur_.clk_hz, eb);
     f.data = m.tx_data_o;
     f.parity_bit = SerialFrame::compute_parity(f.data, f.format);
-    for (auto& cb : tx_frame_cbs_) cb(f);
+    notify_tx_frame(f);
   }
-  if (m.rx_done_o && !rx_char_cbs_.empty()) {
-    UartRxStatus st;
-    st.at = now;
-    st.data = static_cast<std::uint8_t>(m.rx_ch_o & 0xFF);
-    st.framing = (m.rx_ch_o >> 8) & 1;
-    st.parity = (m.rx_ch_o >> 9) & 1;
-    st.brk = (m.rx_ch_o >> 10) & 1;
-    st.overrun = m.rx_lost_o != 0;
-    for (auto& cb : rx_char_cbs_) cb(st);
-  }
+  if (m.rx_done_o && observes_rx_chars())
+    notify_rx_char(UartRxStatus::from_fifo_entry(now, static_cast<std::uint16_t>(m.rx_ch_o), m.rx_lost_o != 0));
   irq_.set(m.irq != 0);
   rts_.set(m.rts_n != 0);
 }

@@ -54,14 +54,12 @@ class UartRtl : public UartDevice {
   void set_sysclk_hz(std::uint64_t hz) override;
   std::uint64_t uart_clock_hz() const;
 
-  // As UartModel: a character is reported at the tick its start bit begins, a break when
-  // LCRH.BRK is cleared (start tick and length).
-  void on_tx_frame(std::function<void(const SerialFrame&)> fn) override { tx_frame_cbs_.push_back(std::move(fn)); }
+  // on_tx_frame(), as UartModel: a character is reported at the tick its start bit begins, a
+  // break when LCRH.BRK is cleared (start tick and length).
   // A host frame on RX beginning at frame.start (>= now): its waveform drives the RX pin. As with
   // UartModel, a frame is ignored (the pin stays idle) when it arrives while the receiver is off
   // (UARTEN or RXE = 0) or in loopback.
   void receive(const SerialFrame& frame) override;
-  void on_rx_char(std::function<void(const UartRxStatus&)> fn) override { rx_char_cbs_.push_back(std::move(fn)); }
   // The RX pin as a waveform (the host's bit-level line): unlike receive(), nothing is filtered;
   // the pin simply carries these levels, whatever the receiver's state.
   bool drive_rx_line(const std::vector<LineEdge>& edges) override;
@@ -160,9 +158,7 @@ class UartRtl : public UartDevice {
 
   Line irq_;
   Line rts_;
-  std::vector<std::function<void(const SerialFrame&)>> tx_frame_cbs_;
   std::vector<std::function<void(bool, Cycles)>> tx_line_cbs_;
-  std::vector<std::function<void(const UartRxStatus&)>> rx_char_cbs_;
 };
 
 }  // namespace k7sim
