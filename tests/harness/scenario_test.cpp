@@ -10,15 +10,12 @@
 
 #include "harness/scenario.h"
 #include "harness/serial_host.h"
+#include "tests/harness/test_units.h"
 
 namespace k7sim {
 namespace {
 
-constexpr Cycles kUs = kTickHz / 1'000'000;
-constexpr Cycles kMs = kTickHz / 1'000;
-constexpr Cycles kS = kTickHz;
-
-std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+using namespace test_units;
 
 Scenario load_one(const std::string& text) {
   try {

@@ -6,15 +6,12 @@
 #include <regex>
 
 #include "harness/values.h"
+#include "tests/harness/test_units.h"
 
 namespace k7sim {
 namespace {
 
-constexpr Cycles kUs = kTickHz / 1'000'000;
-constexpr Cycles kMs = kTickHz / 1'000;
-constexpr Cycles kS = kTickHz;
-
-std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+using namespace test_units;
 
 // scenario-format.md Values: "Durations: 250us, 10ms, 1.5s, 2min, 1h."
 TEST(ValuesDuration, SpecUnitsConvertExactlyToTicks) {
