@@ -498,6 +498,7 @@ bool Engine::check_expect_serial(Active& a) {
   // matches as a whole, in the order the runs complete: the shortest one, and among runs ending at
   // the same byte the earliest. Runs ending in bytes already checked cannot match any more, so only
   // the new end positions are tried (with skip, every start for each: keep skip+match for short output).
+  if (rx.size() - serial_consumed_ < std::max<std::size_t>(a.verified, 1)) return false;  // no new end position
   const std::vector<std::uint8_t> seen = serial_bytes_since(serial_consumed_);
   const std::string text(seen.begin(), seen.end());
   for (std::size_t end = std::max<std::size_t>(a.verified, 1); end <= text.size(); ++end) {
